@@ -1,0 +1,3 @@
+from dastan.cli import main
+
+main()

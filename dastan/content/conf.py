@@ -1,0 +1,20 @@
+"""Site settings with their defaults, read at call time (never at import time)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    "NAME": "Dastan",
+    "TAGLINE": "News from Central Asia",
+    "BASE_URL": "http://127.0.0.1:8000",
+    "PAGE_SIZE": 6,
+    "EXCERPT_WORDS": 55,
+}
+
+
+def site_setting(name: str) -> Any:
+    """Return ``DASTAN_SITE[name]`` or its default."""
+    return getattr(settings, "DASTAN_SITE", {}).get(name, DEFAULTS[name])

@@ -1,0 +1,265 @@
+"""What the newsroom publishes: articles and the people, sections, tags and places around them.
+
+Times are stored in UTC (``USE_TZ``) and shown in the site's time zone.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    RUSSIAN = "ru", "Russian"
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True, allow_unicode=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    description = models.TextField(blank=True)
+    in_navigation = models.BooleanField(
+        default=True, help_text="Shown in the header and with its own block on the home page."
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:section", args=[self.slug])
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:tag", args=[self.slug])
+
+
+class Place(models.Model):
+    class Kind(models.TextChoices):
+        COUNTRY = "country", "Country"
+        REGION = "region", "Region"
+        CITY = "city", "City"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True, allow_unicode=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CITY)
+    country = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="places",
+        limit_choices_to={"kind": "country"},
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:place", args=[self.slug])
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=160)
+    slug = models.SlugField(max_length=180, unique=True, allow_unicode=True)
+    bio = models.TextField(blank=True)
+    photo = models.FileField(upload_to="authors/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text="The staff account that writes as this author.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:author", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def public(self, *, now=None) -> ArticleQuerySet:
+        """Return the articles a reader may see now.
+
+        A scheduled article becomes public when its time comes, without any
+        job flipping its status: the query decides.
+        """
+        now = now or timezone.now()
+        return self.filter(
+            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
+            published_at__lte=now,
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    standfirst = models.TextField(blank=True, help_text="The summary shown under the headline.")
+    body = models.TextField(blank=True, help_text="HTML; sanitised before a reader sees it.")
+    excerpt = models.TextField(
+        blank=True, help_text="Optional. Cards use an automatic excerpt of the body when empty."
+    )
+    teaser = models.TextField(
+        blank=True, editable=False, help_text="The card text: the excerpt or one cut from the body."
+    )
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    revised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set only when an editor marks a real update; typo fixes leave it alone.",
+    )
+    revision_note = models.CharField(max_length=300, blank=True)
+    language = models.CharField(
+        max_length=5, choices=Language.choices, default=Language.ENGLISH, db_index=True
+    )
+    authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles")
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.PROTECT, related_name="primary_articles"
+    )
+    sections = models.ManyToManyField(
+        Section, blank=True, related_name="articles", help_text="Extra sections."
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    places = models.ManyToManyField(Place, blank=True, related_name="articles")
+    is_featured = models.BooleanField(
+        default=False, help_text="Pinned at the top of the home page."
+    )
+    featured_image = models.FileField(upload_to="images/%Y/%m/", blank=True)
+    featured_image_url = models.URLField(max_length=500, blank=True)
+    featured_image_caption = models.CharField(max_length=500, blank=True)
+    featured_image_credit = models.CharField(max_length=200, blank=True)
+    legacy_url = models.CharField(
+        max_length=500,
+        blank=True,
+        db_index=True,
+        help_text="The old site's address, redirected here.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="created_articles",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_status_pub"),
+            models.Index(fields=["section", "status", "published_at"], name="article_section_pub"),
+        ]
+        permissions = [
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+            ("edit_any_article", "Can edit articles written by others"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "unpublished"]) | Q(published_at__isnull=False),
+                name="article_public_has_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        local = timezone.localtime(self.published_at) if self.published_at else timezone.localtime()
+        return reverse(
+            "web:article",
+            kwargs={
+                "year": local.year,
+                "month": f"{local.month:02d}",
+                "day": f"{local.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def image_src(self) -> str:
+        if self.featured_image:
+            return self.featured_image.url
+        return self.featured_image_url
+
+
+class ArticleAuthor(models.Model):
+    """An article's byline entry; ``position`` keeps the byline's order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.author)
+
+
+class Correction(models.Model):
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.article}"

@@ -1,0 +1,141 @@
+"""Reads of the content model for the reader site, feeds and search results.
+
+Every listing goes through ``article_cards`` so a page of cards costs the same
+handful of queries whatever its length (no N+1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from dastan.content.models import Article, ArticleAuthor, Author, Correction, Place, Section, Tag
+
+CARD_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "teaser",
+    "published_at",
+    "language",
+    "section__name",
+    "section__slug",
+    "featured_image",
+    "featured_image_url",
+    "is_featured",
+)
+
+
+def article_cards(queryset: QuerySet[Article]) -> QuerySet[Article]:
+    """Return ``queryset`` with what a card shows: section and ordered bylines."""
+    return (
+        queryset.select_related("section")
+        .only(*CARD_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "bylines",
+                queryset=ArticleAuthor.objects.select_related("author").only(
+                    "article_id", "position", "author__name", "author__slug"
+                ),
+            )
+        )
+    )
+
+
+def articles_public() -> QuerySet[Article]:
+    """Return public articles, newest first, ready for cards."""
+    return article_cards(Article.objects.public().order_by("-published_at", "-id"))
+
+
+def articles_in_section(section: Section) -> QuerySet[Article]:
+    """Return public articles whose primary or extra section is ``section``."""
+    extra = Article.sections.through.objects.filter(section=section).values("article_id")
+    return articles_public().filter(Q(section=section) | Q(pk__in=extra))
+
+
+def articles_tagged(tag: Tag) -> QuerySet[Article]:
+    return articles_public().filter(tags=tag)
+
+
+def articles_in_place(place: Place) -> QuerySet[Article]:
+    """Return public articles about ``place`` or, for a country, about any place in it."""
+    linked = Article.places.through.objects.filter(Q(place=place) | Q(place__country=place)).values(
+        "article_id"
+    )
+    return articles_public().filter(pk__in=linked)
+
+
+def articles_by_author(author: Author) -> QuerySet[Article]:
+    return articles_public().filter(bylines__author=author)
+
+
+def articles_between(start: dt.datetime, end: dt.datetime) -> QuerySet[Article]:
+    """Return public articles published in ``[start, end)``."""
+    return articles_public().filter(published_at__gte=start, published_at__lt=end)
+
+
+def sections_in_navigation() -> list[Section]:
+    return list(Section.objects.filter(in_navigation=True, parent__isnull=True))
+
+
+def home_blocks(*, latest: int = 7, per_section: int = 4) -> dict:
+    """Return the home page: the latest articles and a block per navigation section.
+
+    One query per section block keeps the count bounded by the number of
+    sections in the navigation, not by the number of articles.
+    """
+    top = list(articles_public()[:latest])
+    shown = {a.pk for a in top}
+    blocks = []
+    for section in sections_in_navigation():
+        items = list(articles_public().filter(section=section).exclude(pk__in=shown)[:per_section])
+        if items:
+            blocks.append((section, items))
+    return {"latest": top, "blocks": blocks}
+
+
+def article_public_get(*, slug: str) -> Article | None:
+    """Return the public article with ``slug`` and everything its page shows, or None."""
+    return (
+        Article.objects.public()
+        .select_related("section")
+        .prefetch_related(
+            Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
+            "tags",
+            "places",
+            "sections",
+            "corrections",
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def article_preview_get(*, pk: int) -> Article | None:
+    """Return any article by id, public or not, for an editor's preview."""
+    return (
+        Article.objects.select_related("section")
+        .prefetch_related(
+            Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
+            "tags",
+            "places",
+            "corrections",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def corrections_public() -> QuerySet[Correction]:
+    """Return corrections on public articles, newest first."""
+    now = timezone.now()
+    return (
+        Correction.objects.filter(
+            article__status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
+            article__published_at__lte=now,
+        )
+        .select_related("article")
+        .order_by("-created_at")
+    )

@@ -1,0 +1,329 @@
+"""Writes to the content model. Every other app writes articles only through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from dastan.content.conf import site_setting
+from dastan.content.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Correction,
+    Place,
+    Section,
+    Tag,
+)
+from dastan.content.signals import articles_changed
+from dastan.rendering.excerpts import make_excerpt
+
+
+def can_publish(user) -> bool:
+    """Return whether ``user`` may publish, schedule or unpublish (an Editor, not a Writer)."""
+    return bool(user and user.is_active and user.has_perm("content.publish_article"))
+
+
+def can_edit(user, article: Article) -> bool:
+    """Return whether ``user`` may edit ``article``: Editors all, Writers their own drafts."""
+    if not (user and user.is_active and user.has_perm("content.change_article")):
+        return False
+    if user.has_perm("content.edit_any_article"):
+        return True
+    own = article.pk is None or article.created_by_id == user.pk
+    return own and article.status == Article.Status.DRAFT
+
+
+def article_teaser(article: Article) -> str:
+    """Return the card text: the editor's excerpt, or one cut from the body."""
+    source = article.excerpt or article.standfirst or article.body
+    return make_excerpt(source, words=site_setting("EXCERPT_WORDS"))
+
+
+def article_save(article: Article) -> Article:
+    """Save ``article`` with its derived fields and tell listeners (search) about it."""
+    article.teaser = article_teaser(article)
+    with transaction.atomic():
+        article.save()
+        articles_changed.send(sender=Article, ids=[article.pk])
+    return article
+
+
+def _require_publisher(user) -> None:
+    if user is not None and not can_publish(user):
+        raise PermissionDenied("Only an editor can publish, schedule or unpublish articles.")
+
+
+def article_publish(article: Article, *, user=None, at: dt.datetime | None = None) -> Article:
+    """Publish now, or keep the original time when the article was already published."""
+    _require_publisher(user)
+    now = timezone.now()
+    article.status = Article.Status.PUBLISHED
+    if at is not None:
+        article.published_at = at
+    elif article.published_at is None or article.published_at > now:
+        article.published_at = now
+    return article_save(article)
+
+
+def article_schedule(article: Article, *, at: dt.datetime, user=None) -> Article:
+    """Schedule ``article`` to appear at ``at``; no job runs, the public query decides."""
+    _require_publisher(user)
+    article.status = Article.Status.SCHEDULED
+    article.published_at = at
+    return article_save(article)
+
+
+def article_unpublish(article: Article, *, user=None) -> Article:
+    """Take ``article`` off the reader site; its URL answers 404 from now on."""
+    _require_publisher(user)
+    article.status = Article.Status.UNPUBLISHED
+    return article_save(article)
+
+
+def article_mark_revised(article: Article, *, note: str, user=None) -> Article:
+    """Record a real update, shown as "Updated" on the article (a typo fix is not one)."""
+    _require_publisher(user)
+    article.revised_at = timezone.now()
+    article.revision_note = note
+    article = article_save(article)
+    Correction.objects.create(article=article, kind=Correction.Kind.UPDATE, text=note)
+    return article
+
+
+def correction_create(article: Article, *, kind: str, text: str) -> Correction:
+    """Append a correction, clarification or update note to ``article``."""
+    return Correction.objects.create(article=article, kind=kind, text=text)
+
+
+def unique_slug(text: str, *, taken: set[str] | None = None, max_length: int = 180) -> str:
+    """Return a slug for ``text``; Cyrillic and other letters are kept (allow_unicode)."""
+    base = slugify(text, allow_unicode=True)[:max_length].strip("-") or "item"
+    slug, n = base, 2
+    while taken is not None and slug in taken:
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def _get_or_create_named(model, names: Iterable[str], **extra) -> dict[str, object]:
+    """Return ``{name: instance}``, creating the missing ones in one statement."""
+    wanted = {name.strip(): unique_slug(name) for name in names if name and name.strip()}
+    if not wanted:
+        return {}
+    found = {obj.slug: obj for obj in model.objects.filter(slug__in=set(wanted.values()))}
+    missing = {slug: name for name, slug in wanted.items() if slug not in found}
+    if missing:
+        model.objects.bulk_create(
+            [model(name=name, slug=slug, **extra) for slug, name in missing.items()],
+            ignore_conflicts=True,
+        )
+        found.update({obj.slug: obj for obj in model.objects.filter(slug__in=list(missing))})
+    return {name: found[slug] for name, slug in wanted.items()}
+
+
+def sections_get_or_create(names: Iterable[str]) -> dict[str, Section]:
+    """Return sections by name, creating missing ones."""
+    return _get_or_create_named(Section, names)
+
+
+def tags_get_or_create(names: Iterable[str]) -> dict[str, Tag]:
+    """Return tags by name, creating missing ones."""
+    return _get_or_create_named(Tag, names)
+
+
+def places_get_or_create(names: Iterable[str]) -> dict[str, Place]:
+    """Return places by name, creating missing ones."""
+    return _get_or_create_named(Place, names)
+
+
+def authors_get_or_create(names: Iterable[str]) -> dict[str, Author]:
+    """Return authors by name, creating missing ones."""
+    return _get_or_create_named(Author, names)
+
+
+@dataclass
+class ArticleRecord:
+    """One article as an importer hands it over: names, not database rows."""
+
+    title: str
+    slug: str
+    body: str = ""
+    excerpt: str = ""
+    standfirst: str = ""
+    authors: Sequence[str] = ()
+    sections: Sequence[str] = ()
+    tags: Sequence[str] = ()
+    places: Sequence[str] = ()
+    language: str = "en"
+    published_at: dt.datetime | None = None
+    status: str = Article.Status.PUBLISHED
+    legacy_url: str = ""
+    featured_image_url: str = ""
+    featured_image_caption: str = ""
+    is_featured: bool = False
+
+
+@dataclass
+class UpsertResult:
+    created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    unchanged: int = 0
+
+
+_PLAIN_FIELDS = (
+    "title",
+    "body",
+    "excerpt",
+    "standfirst",
+    "language",
+    "published_at",
+    "status",
+    "legacy_url",
+    "featured_image_url",
+    "featured_image_caption",
+    "is_featured",
+    "teaser",
+)
+
+
+def _relations_of(records: Sequence[ArticleRecord]) -> dict[str, dict]:
+    return {
+        "section": sections_get_or_create(n for r in records for n in r.sections),
+        "tag": tags_get_or_create(n for r in records for n in r.tags),
+        "place": places_get_or_create(n for r in records for n in r.places),
+        "author": authors_get_or_create(n for r in records for n in r.authors),
+    }
+
+
+def _wanted_links(record: ArticleRecord, named: dict[str, dict]) -> dict[str, tuple]:
+    sections = [named["section"][n.strip()].pk for n in record.sections if n.strip()]
+    return {
+        "section": sections[0] if sections else None,
+        "sections": tuple(dict.fromkeys(sections[1:])),
+        "tags": tuple(dict.fromkeys(named["tag"][n.strip()].pk for n in record.tags if n.strip())),
+        "places": tuple(
+            dict.fromkeys(named["place"][n.strip()].pk for n in record.places if n.strip())
+        ),
+        "authors": tuple(
+            dict.fromkeys(named["author"][n.strip()].pk for n in record.authors if n.strip())
+        ),
+    }
+
+
+def _current_links(ids: list[int]) -> dict[int, dict[str, tuple]]:
+    links: dict[int, dict[str, list]] = {
+        i: {"sections": [], "tags": [], "places": [], "authors": []} for i in ids
+    }
+    for kind, through, column in (
+        ("sections", Article.sections.through, "section_id"),
+        ("tags", Article.tags.through, "tag_id"),
+        ("places", Article.places.through, "place_id"),
+    ):
+        for article_id, other in (
+            through.objects.filter(article_id__in=ids)
+            .order_by("id")
+            .values_list("article_id", column)
+        ):
+            links[article_id][kind].append(other)
+    for article_id, author_id in (
+        ArticleAuthor.objects.filter(article_id__in=ids)
+        .order_by("position")
+        .values_list("article_id", "author_id")
+    ):
+        links[article_id]["authors"].append(author_id)
+    return {i: {k: tuple(v) for k, v in d.items()} for i, d in links.items()}
+
+
+def _write_links(rows: dict[int, dict[str, tuple]]) -> None:
+    ids = list(rows)
+    Article.sections.through.objects.filter(article_id__in=ids).delete()
+    Article.tags.through.objects.filter(article_id__in=ids).delete()
+    Article.places.through.objects.filter(article_id__in=ids).delete()
+    ArticleAuthor.objects.filter(article_id__in=ids).delete()
+    Article.sections.through.objects.bulk_create(
+        Article.sections.through(article_id=a, section_id=s)
+        for a, links in rows.items()
+        for s in links["sections"]
+    )
+    Article.tags.through.objects.bulk_create(
+        Article.tags.through(article_id=a, tag_id=t)
+        for a, links in rows.items()
+        for t in links["tags"]
+    )
+    Article.places.through.objects.bulk_create(
+        Article.places.through(article_id=a, place_id=p)
+        for a, links in rows.items()
+        for p in links["places"]
+    )
+    ArticleAuthor.objects.bulk_create(
+        ArticleAuthor(article_id=a, author_id=author, position=i)
+        for a, links in rows.items()
+        for i, author in enumerate(links["authors"])
+    )
+
+
+def articles_upsert(records: Sequence[ArticleRecord]) -> UpsertResult:
+    """Create or update a batch of articles keyed on slug, in one transaction.
+
+    Importers call this with a few hundred records at a time; a record whose
+    fields and links are unchanged is not written, so loading the same data
+    twice changes nothing.
+    """
+    result = UpsertResult()
+    if not records:
+        return result
+    by_slug = {r.slug: r for r in records}
+    with transaction.atomic():
+        named = _relations_of(records)
+        existing = {a.slug: a for a in Article.objects.filter(slug__in=list(by_slug))}
+        current = _current_links([a.pk for a in existing.values()])
+        to_create: list[tuple[Article, dict]] = []
+        to_update: list[tuple[Article, dict]] = []
+        for slug, record in by_slug.items():
+            wanted = _wanted_links(record, named)
+            values = {name: getattr(record, name) for name in _PLAIN_FIELDS if name != "teaser"}
+            article = existing.get(slug)
+            if article is None:
+                article = Article(slug=slug, **values)
+                article.section_id = wanted["section"]
+                article.teaser = article_teaser(article)
+                to_create.append((article, wanted))
+                continue
+            probe = Article(**values)
+            values["teaser"] = article_teaser(probe)
+            changed = any(getattr(article, k) != v for k, v in values.items())
+            links = current[article.pk]
+            changed = (
+                changed
+                or article.section_id != wanted["section"]
+                or any(links[k] != wanted[k] for k in ("sections", "tags", "places", "authors"))
+            )
+            if not changed:
+                result.unchanged += 1
+                continue
+            for k, v in values.items():
+                setattr(article, k, v)
+            article.section_id = wanted["section"]
+            to_update.append((article, wanted))
+        if to_create:
+            Article.objects.bulk_create([a for a, _ in to_create])
+        if to_update:
+            now = timezone.now()
+            for article, _ in to_update:
+                article.updated_at = now
+            Article.objects.bulk_update(
+                [a for a, _ in to_update], [*_PLAIN_FIELDS, "section", "updated_at"]
+            )
+        _write_links({a.pk: w for a, w in (*to_create, *to_update)})
+        result.created = [a.pk for a, _ in to_create]
+        result.updated = [a.pk for a, _ in to_update]
+        if result.created or result.updated:
+            articles_changed.send(sender=Article, ids=result.created + result.updated)
+    return result

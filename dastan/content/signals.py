@@ -1,0 +1,11 @@
+"""Signals other apps listen to, so that they never reach into content's internals.
+
+``articles_changed`` is sent inside the writing transaction, after articles were
+created, edited, published, unpublished or bulk-loaded (bulk writes skip
+``post_save``). ``ids`` is the list of affected article ids.
+"""
+
+from django.dispatch import Signal
+
+articles_changed = Signal()
+articles_deleted = Signal()

@@ -1,0 +1,206 @@
+"""The back office: Django's admin made fit for a newsroom.
+
+Writers draft and edit their own drafts; only Editors publish, schedule and
+unpublish. The rule is enforced here *and* in ``content.services`` so that no
+admin path (form, action, bulk edit) can go around it.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from dastan.content import services
+from dastan.content.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Correction,
+    Place,
+    Section,
+    Tag,
+)
+from dastan.content.signals import articles_changed
+from dastan.newsroom.forms import ArticleAdminForm
+
+admin.site.site_header = "Dastan newsroom"
+admin.site.site_title = "Dastan newsroom"
+admin.site.index_title = "Back office"
+
+
+class BylineInline(admin.TabularInline):
+    model = ArticleAuthor
+    extra = 1
+    autocomplete_fields = ["author"]
+    ordering = ["position"]
+    verbose_name = "byline author"
+
+
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    list_display = ["title", "status", "published_at", "section", "language", "byline", "links"]
+    list_filter = ["status", "language", "section", "is_featured", "published_at"]
+    search_fields = ["title", "slug", "standfirst"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["section", "sections", "tags", "places"]
+    inlines = [BylineInline, CorrectionInline]
+    actions = ["publish", "schedule", "unpublish"]
+    list_select_related = ["section"]
+    readonly_fields = ["created_by", "created_at", "updated_at", "revised_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "standfirst", "body", "excerpt", "language"]}),
+        ("Publishing", {"fields": ["status", "published_at", "is_featured"]}),
+        ("Filing", {"fields": ["section", "sections", "tags", "places"]}),
+        (
+            "Featured image",
+            {
+                "fields": [
+                    "featured_image",
+                    "featured_image_url",
+                    "featured_image_caption",
+                    "featured_image_credit",
+                ]
+            },
+        ),
+        ("Updates", {"fields": ["mark_revised", "revision_note", "revised_at"]}),
+        (
+            "Record",
+            {
+                "classes": ["collapse"],
+                "fields": ["legacy_url", "created_by", "created_at", "updated_at"],
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("bylines__author")
+
+    @admin.display(description="By")
+    def byline(self, obj: Article) -> str:
+        return ", ".join(b.author.name for b in obj.bylines.all())
+
+    @admin.display(description="View")
+    def links(self, obj: Article) -> str:
+        if obj.is_public:
+            return format_html('<a href="{}">On site</a>', obj.get_absolute_url())
+        return format_html('<a href="{}">Preview</a>', reverse("newsroom:preview", args=[obj.pk]))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not services.can_publish(request.user):
+            fields += ["status", "published_at", "is_featured"]
+        return fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is None:
+            return super().has_change_permission(request)
+        return services.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and not services.can_edit(request.user, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not services.can_publish(request.user):
+            for name in ("publish", "schedule", "unpublish"):
+                actions.pop(name, None)
+        return actions
+
+    def save_model(self, request, obj: Article, form, change: bool) -> None:
+        if not services.can_publish(request.user):
+            if obj.status != Article.Status.DRAFT or "status" in form.changed_data:
+                raise PermissionDenied("A writer cannot publish.")
+            if change and not services.can_edit(request.user, Article.objects.get(pk=obj.pk)):
+                raise PermissionDenied("A writer edits only their own drafts.")
+        if not change:
+            obj.created_by = request.user
+        if form.cleaned_data.get("mark_revised") and services.can_publish(request.user):
+            obj.revised_at = timezone.now()
+        services.article_save(obj)
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if form.cleaned_data.get("mark_revised") and form.instance.revision_note:
+            services.correction_create(
+                form.instance, kind=Correction.Kind.UPDATE, text=form.instance.revision_note
+            )
+        # Tags, places and bylines are saved after the article: tell listeners again.
+        articles_changed.send(sender=Article, ids=[form.instance.pk])
+
+    @admin.action(description="Publish selected articles now", permissions=["change"])
+    def publish(self, request, queryset) -> None:
+        for article in queryset:
+            services.article_publish(article, user=request.user)
+        self.message_user(request, f"Published {len(queryset)} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Schedule selected articles at their publication time")
+    def schedule(self, request, queryset) -> None:
+        now = timezone.now()
+        done = 0
+        for article in queryset:
+            if article.published_at and article.published_at > now:
+                services.article_schedule(article, at=article.published_at, user=request.user)
+                done += 1
+        skipped = len(queryset) - done
+        self.message_user(request, f"Scheduled {done} article(s).", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} article(s) need a future publication time to be scheduled.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Unpublish selected articles")
+    def unpublish(self, request, queryset) -> None:
+        for article in queryset:
+            services.article_unpublish(article, user=request.user)
+        self.message_user(request, f"Unpublished {len(queryset)} article(s).", messages.SUCCESS)
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "user"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "parent", "in_navigation", "position"]
+    list_editable = ["in_navigation", "position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    list_display = ["article", "kind", "created_at"]
+    list_filter = ["kind"]
+    autocomplete_fields = ["article"]
+    search_fields = ["text", "article__title"]

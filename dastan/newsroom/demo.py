@@ -1,0 +1,111 @@
+"""The demo site: original articles, rates history and two staff accounts.
+
+Everything is keyed (articles on slug, accounts on username), so building the
+demo twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from dastan.content.models import Place, Section
+from dastan.content.services import articles_upsert
+from dastan.importers.jsonlines import BATCH_SIZE, read_records
+from dastan.newsroom.roles import EDITOR, WRITER
+
+DEMO_ARTICLES = Path(__file__).resolve().parents[1] / "demo_data" / "articles.jsonl"
+SECTION_ORDER = ["Politics", "Economy", "Society", "Energy", "Environment", "Culture", "Sport"]
+COUNTRIES = {
+    "Kazakhstan": ["Almaty", "Astana"],
+    "Kyrgyzstan": ["Bishkek", "Osh"],
+    "Tajikistan": ["Dushanbe"],
+    "Uzbekistan": ["Tashkent", "Samarkand"],
+    "Turkmenistan": ["Ashgabat"],
+}
+ACCOUNTS = {
+    "editor": ("dastan-demo-editor", EDITOR),
+    "writer": ("dastan-demo-writer", WRITER),
+}
+
+
+def demo_articles_load(path: Path = DEMO_ARTICLES, *, today: dt.date | None = None) -> int:
+    """Load the demo articles, moved in time so the newest one is from today."""
+    records = [item for _, item in read_records(path.open(encoding="utf-8"))]
+    bad = [item for item in records if isinstance(item, Exception)]
+    if bad:
+        raise ValueError(f"demo data is broken: {bad[0]}")
+    dated = [r.published_at for r in records if r.published_at and r.status == "published"]
+    today = today or timezone.localdate()
+    newest = max(timezone.localtime(d).date() for d in dated)
+    shift = dt.timedelta(days=(today - newest).days)
+    now = timezone.now()
+    moved = []
+    for r in records:
+        when = r.published_at + shift if r.published_at else None
+        if when and r.status == "published" and when > now:
+            when = now - dt.timedelta(minutes=5)
+        moved.append(replace(r, published_at=when))
+    for start in range(0, len(moved), BATCH_SIZE):
+        articles_upsert(moved[start : start + BATCH_SIZE])
+    return len(moved)
+
+
+def demo_structure_arrange() -> None:
+    """Order the navigation and file the cities under their countries."""
+    for position, name in enumerate(SECTION_ORDER):
+        Section.objects.filter(name=name).update(position=position, in_navigation=True)
+    for country, cities in COUNTRIES.items():
+        Place.objects.filter(name=country).update(kind=Place.Kind.COUNTRY)
+        parent = Place.objects.filter(name=country).first()
+        if parent:
+            Place.objects.filter(name__in=cities).update(kind=Place.Kind.CITY, country=parent)
+
+
+def demo_accounts_create() -> dict[str, str]:
+    """Create the demo editor and writer; return ``{username: password}``."""
+    logins = {}
+    for username, (password, role) in ACCOUNTS.items():
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"is_staff": True, "email": f"{username}@example.org"}
+        )
+        if created or not user.check_password(password):
+            user.set_password(password)
+            user.is_staff = True
+            user.save()
+        user.groups.add(Group.objects.get(name=role))
+        logins[username] = password
+    return logins
+
+
+def demo_rates_load() -> bool:
+    """Load the recorded rates history when the rates app ships one."""
+    if importlib.util.find_spec("dastan.rates.services") is None:
+        return False
+    from dastan.rates import services
+
+    loader = getattr(services, "rates_load_demo", None)
+    if loader is None:
+        return False
+    loader()
+    return True
+
+
+def demo_build() -> dict[str, str]:
+    """Build the whole demo; return the staff logins."""
+    demo_articles_load()
+    demo_structure_arrange()
+    demo_rates_load()
+    return demo_accounts_create()
+
+
+def demo_article_count() -> int:
+    """Return how many articles the demo data holds (for the command's summary)."""
+    with DEMO_ARTICLES.open(encoding="utf-8") as fh:
+        return sum(1 for line in fh if line.strip() and json.loads(line))

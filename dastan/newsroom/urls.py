@@ -1,0 +1,6 @@
+from django.urls import path
+
+from dastan.newsroom import views
+
+app_name = "newsroom"
+urlpatterns = [path("newsroom/preview/<int:pk>/", views.preview, name="preview")]

@@ -1,0 +1,24 @@
+"""Editorial views outside the admin's forms: the preview of an unpublished article."""
+
+from __future__ import annotations
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from dastan.content import selectors
+from dastan.web.views.pages import render_article
+
+
+@staff_member_required
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show an article as readers will see it, whatever its status; never indexed."""
+    if not request.user.has_perm("content.view_article"):
+        raise PermissionDenied
+    article = selectors.article_preview_get(pk=pk)
+    if article is None:
+        raise Http404("No such article")
+    response = render_article(request, article, preview=True)
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "private, no-store"
+    return response

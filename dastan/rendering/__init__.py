@@ -1,0 +1,82 @@
+"""Article bodies from stored HTML to safe HTML, excerpts and reading times.
+
+Pure text in, text out: nothing here imports Django or the rest of Dastan.
+
+``render_body`` is the display pipeline, in this order:
+
+1. ``sanitize_html``: the stored body, shortcode text included, is reduced
+   to the allowlist, so shortcode attributes and content are clean input.
+2. ``shortcode_unautop``: ``<p>[gallery]</p>`` loses its paragraph, as the
+   gallery is a block.
+3. The shortcodes expand (renderers escape their attributes), then
+   ``autoembed`` turns lone YouTube and Vimeo URLs into players.
+4. ``sanitize_html`` again, so a renderer's mistake or markup smuggled
+   through a shortcode attribute still cannot reach the reader. The
+   allowlist admits exactly what the built-in renderers produce.
+"""
+
+from __future__ import annotations
+
+from dastan.rendering.autop import autop, shortcode_unautop
+from dastan.rendering.embeds import autoembed, render_embed
+from dastan.rendering.excerpts import make_excerpt, plain_text
+from dastan.rendering.media import (
+    AttachmentResolver,
+    gallery_renderer,
+    render_audio,
+    render_caption,
+    render_gallery,
+    render_video,
+)
+from dastan.rendering.reading import reading_time
+from dastan.rendering.sanitize import sanitize_html
+from dastan.rendering.shortcodes import Shortcode, ShortcodeRegistry, default_registry
+
+__all__ = [
+    "AttachmentResolver",
+    "Shortcode",
+    "ShortcodeRegistry",
+    "autop",
+    "default_registry",
+    "make_excerpt",
+    "plain_text",
+    "reading_time",
+    "register_builtins",
+    "render_body",
+    "sanitize_html",
+]
+
+
+def register_builtins(registry: ShortcodeRegistry) -> None:
+    """Register WordPress's media shortcodes: caption, gallery, embed, video, audio."""
+    registry.register("caption", render_caption)
+    # WordPress registers wp_caption as an alias for old content.
+    registry.register("wp_caption", render_caption)
+    registry.register("gallery", render_gallery)
+    registry.register("embed", render_embed)
+    registry.register("video", render_video)
+    registry.register("audio", render_audio)
+
+
+register_builtins(default_registry)
+
+
+def render_body(
+    html: str,
+    *,
+    registry: ShortcodeRegistry | None = None,
+    resolve_attachments: AttachmentResolver | None = None,
+) -> str:
+    """Return a stored article body as safe HTML for display.
+
+    ``registry`` defaults to ``default_registry``; ``resolve_attachments``
+    lets ``[gallery]`` find its images (without it galleries render empty).
+    """
+    registry = registry or default_registry
+    if resolve_attachments is not None:
+        registry = registry.copy()
+        registry.register("gallery", gallery_renderer(resolve_attachments))
+    html = sanitize_html(html)
+    html = shortcode_unautop(html, registry.names)
+    html = autoembed(registry.render(html))
+    return sanitize_html(html)

@@ -1,0 +1,153 @@
+"""Settings shared by every environment.
+
+Each Dastan app keeps its defaults in its own ``conf.py``; the dicts here
+(``DASTAN_SITE``, ``DASTAN_SEARCH``, ``DASTAN_RATES``) only override them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dastan.settings import env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = env.var_dir()
+
+SECRET_KEY = env.env_str("SECRET_KEY", "dastan-insecure-development-key")
+DEBUG = env.env_bool("DEBUG", False)
+ALLOWED_HOSTS = env.env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "dastan.rendering",
+    "dastan.content",
+    "dastan.newsroom",
+    "dastan.search",
+    "dastan.rates",
+    "dastan.importers",
+    "dastan.redirects",
+    "dastan.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "dastan.redirects.middleware.LegacyRedirectMiddleware",
+]
+
+ROOT_URLCONF = "dastan.urls"
+WSGI_APPLICATION = "dastan.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "dastan.web.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = env.env_str("DATABASE_URL", "")
+
+
+def _database() -> dict:
+    """Return the default database: PostgreSQL from DASTAN_DATABASE_URL, else SQLite."""
+    if DATABASE_URL.startswith(("postgres://", "postgresql://")):
+        from urllib.parse import unquote, urlparse
+
+        url = urlparse(DATABASE_URL)
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(url.path.lstrip("/")),
+            "USER": unquote(url.username or ""),
+            "PASSWORD": unquote(url.password or ""),
+            "HOST": url.hostname or "",
+            "PORT": str(url.port or ""),
+            "CONN_MAX_AGE": 60,
+        }
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": VAR_DIR / "dastan.sqlite3",
+        # WAL lets readers go on while the importer or rates fetcher writes.
+        "OPTIONS": {
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA foreign_keys=ON; PRAGMA mmap_size=268435456; PRAGMA cache_size=-65536;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
+REDIS_URL = env.env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "dastan",
+        }
+    }
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ru", "Russian")]
+TIME_ZONE = env.env_str("TIME_ZONE", "Asia/Almaty")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+
+LOGIN_URL = "/admin/login/"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {"dastan": {"handlers": ["console"], "level": env.env_str("LOG_LEVEL", "INFO")}},
+}
+
+DASTAN_SITE = {
+    "NAME": env.env_str("SITE_NAME", "Dastan"),
+    "TAGLINE": env.env_str("SITE_TAGLINE", "News from Central Asia"),
+    "BASE_URL": env.env_str("BASE_URL", "http://127.0.0.1:8000"),
+    "PAGE_SIZE": env.env_int("PAGE_SIZE", 6),
+    "EXCERPT_WORDS": env.env_int("EXCERPT_WORDS", 55),
+}
+DASTAN_SEARCH: dict = {}
+DASTAN_RATES: dict = {}

@@ -1,0 +1,50 @@
+"""Read the environment: the one module that looks at ``os.environ``.
+
+Every variable carries the ``DASTAN_`` prefix so that a deployment's settings
+can be listed with ``env | grep ^DASTAN_``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PREFIX = "DASTAN_"
+
+
+def env_str(name: str, default: str = "") -> str:
+    """Return ``DASTAN_<name>`` or ``default``."""
+    return os.environ.get(PREFIX + name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """Return ``DASTAN_<name>`` read as a boolean (1/true/yes/on)."""
+    value = os.environ.get(PREFIX + name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    """Return ``DASTAN_<name>`` as an integer."""
+    value = os.environ.get(PREFIX + name)
+    return default if value in (None, "") else int(value)
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    """Return a comma-separated ``DASTAN_<name>`` as a list of strings."""
+    value = os.environ.get(PREFIX + name)
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_prefixed(prefix: str) -> dict[str, str]:
+    """Return every ``DASTAN_<prefix><KEY>`` variable as ``{KEY: value}``."""
+    full = PREFIX + prefix
+    return {k[len(full) :]: v for k, v in os.environ.items() if k.startswith(full)}
+
+
+def var_dir() -> Path:
+    """Return the directory that holds the embedded database and uploads."""
+    return Path(env_str("VAR_DIR", str(Path.cwd() / "var"))).resolve()

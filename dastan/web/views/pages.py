@@ -1,0 +1,124 @@
+"""Reader pages: home, article, section, tag, place, author, date archives, corrections."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from dastan.content import selectors
+from dastan.content.models import Author, Place, Section, Tag
+from dastan.rendering import reading_time, render_body
+from dastan.web.paging import paginate
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Show the latest articles and a block per navigation section."""
+    return render(request, "pages/home.html", selectors.home_blocks())
+
+
+def article(request: HttpRequest, year: int, month: str, day: str, slug: str) -> HttpResponse:
+    """Show a public article; an address with the wrong date redirects to the right one."""
+    item = selectors.article_public_get(slug=slug)
+    if item is None:
+        raise Http404("No such article")
+    url = item.get_absolute_url()
+    if request.path != url:
+        return redirect(url, permanent=True)
+    return render_article(request, item)
+
+
+def render_article(request: HttpRequest, item, *, preview: bool = False) -> HttpResponse:
+    """Render an article page; the newsroom's preview uses it too."""
+    context = {
+        "article": item,
+        "body": render_body(item.body),
+        "reading_minutes": reading_time(item.body),
+        "bylines": list(item.bylines.all()),
+        "preview": preview,
+    }
+    return render(request, "pages/article.html", context)
+
+
+def _listing(request: HttpRequest, *, heading: str, articles, kind: str, obj=None) -> HttpResponse:
+    page = paginate(request, articles)
+    context = {"heading": heading, "page_obj": page, "kind": kind, "object": obj}
+    return render(request, "pages/listing.html", context)
+
+
+def section(request: HttpRequest, slug: str) -> HttpResponse:
+    obj = get_object_or_404(Section, slug=slug)
+    return _listing(
+        request,
+        heading=obj.name,
+        articles=selectors.articles_in_section(obj),
+        kind="Section",
+        obj=obj,
+    )
+
+
+def tag(request: HttpRequest, slug: str) -> HttpResponse:
+    obj = get_object_or_404(Tag, slug=slug)
+    return _listing(
+        request, heading=obj.name, articles=selectors.articles_tagged(obj), kind="Tag", obj=obj
+    )
+
+
+def place(request: HttpRequest, slug: str) -> HttpResponse:
+    obj = get_object_or_404(Place, slug=slug)
+    return _listing(
+        request, heading=obj.name, articles=selectors.articles_in_place(obj), kind="Place", obj=obj
+    )
+
+
+def author(request: HttpRequest, slug: str) -> HttpResponse:
+    obj = get_object_or_404(Author, slug=slug)
+    return _listing(
+        request,
+        heading=obj.name,
+        articles=selectors.articles_by_author(obj),
+        kind="Author",
+        obj=obj,
+    )
+
+
+def _local_start(year: int, month: int = 1, day: int = 1) -> dt.datetime:
+    try:
+        return timezone.make_aware(dt.datetime(year, month, day))
+    except (ValueError, OverflowError) as exc:
+        raise Http404("No such date") from exc
+
+
+def year_archive(request: HttpRequest, year: int) -> HttpResponse:
+    start, end = _local_start(year), _local_start(year + 1) if year < 9999 else None
+    if end is None:
+        raise Http404("No such date")
+    return _listing(
+        request, heading=str(year), articles=selectors.articles_between(start, end), kind="Archive"
+    )
+
+
+def month_archive(request: HttpRequest, year: int, month: str) -> HttpResponse:
+    start = _local_start(year, int(month))
+    end = _local_start(year + (start.month == 12), start.month % 12 + 1)
+    heading = start.strftime("%B %Y")
+    return _listing(
+        request, heading=heading, articles=selectors.articles_between(start, end), kind="Archive"
+    )
+
+
+def day_archive(request: HttpRequest, year: int, month: str, day: str) -> HttpResponse:
+    start = _local_start(year, int(month), int(day))
+    end = timezone.make_aware(timezone.make_naive(start) + dt.timedelta(days=1))
+    heading = start.strftime("%d %B %Y")
+    return _listing(
+        request, heading=heading, articles=selectors.articles_between(start, end), kind="Archive"
+    )
+
+
+def corrections(request: HttpRequest) -> HttpResponse:
+    """List every correction, clarification and update on public articles."""
+    page = paginate(request, selectors.corrections_public(), per_page=20)
+    return render(request, "pages/corrections.html", {"page_obj": page})

@@ -1,0 +1,162 @@
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from dastan.content import services
+from dastan.content.models import Article, Correction
+from dastan.content.signals import articles_changed
+from dastan.newsroom.roles import EDITOR, WRITER
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def make_user(username: str, role: str) -> User:
+    user = User.objects.create_user(username, password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return User.objects.get(pk=user.pk)  # fresh permission cache
+
+
+class PublishingTests:
+    def test_writer_cannot_publish_schedule_or_unpublish(self):
+        """A Writer is refused by every publishing service."""
+        writer = make_user("w", WRITER)
+        article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+        with pytest.raises(PermissionDenied):
+            services.article_publish(article, user=writer)
+        with pytest.raises(PermissionDenied):
+            services.article_schedule(article, at=timezone.now(), user=writer)
+        with pytest.raises(PermissionDenied):
+            services.article_unpublish(article, user=writer)
+        article.refresh_from_db()
+        assert article.status == Article.Status.DRAFT
+
+    def test_editor_publishes_now(self):
+        editor = make_user("e", EDITOR)
+        article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+        services.article_publish(article, user=editor)
+        article.refresh_from_db()
+        assert article.status == Article.Status.PUBLISHED
+        assert article.is_public
+        assert Article.objects.public().filter(pk=article.pk).exists()
+
+    def test_scheduled_article_appears_by_itself_when_its_time_comes(self):
+        """No job flips the status: the public query lets it in at its time."""
+        at = timezone.now() + dt.timedelta(hours=2)
+        article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+        services.article_schedule(article, at=at)
+        assert not Article.objects.public().filter(pk=article.pk).exists()
+        later = at + dt.timedelta(seconds=1)
+        assert Article.objects.public(now=later).filter(pk=article.pk).exists()
+
+    def test_unpublished_article_leaves_the_public_set(self):
+        article = ArticleFactory()
+        services.article_unpublish(article)
+        assert not Article.objects.public().filter(pk=article.pk).exists()
+
+    def test_republishing_keeps_the_original_time(self):
+        article = ArticleFactory()
+        original = article.published_at
+        services.article_unpublish(article)
+        services.article_publish(article)
+        article.refresh_from_db()
+        assert article.published_at == original
+
+    def test_save_sends_articles_changed_with_the_id(self):
+        seen = []
+
+        def listener(sender, ids, **kwargs):
+            seen.extend(ids)
+
+        articles_changed.connect(listener)
+        try:
+            article = services.article_save(Article(title="T", slug="t", status="draft"))
+        finally:
+            articles_changed.disconnect(listener)
+        assert seen == [article.pk]
+
+
+class RevisionTests:
+    def test_typo_fix_does_not_mark_updated(self):
+        article = ArticleFactory()
+        article.title = "Fixed a typo"
+        services.article_save(article)
+        article.refresh_from_db()
+        assert article.revised_at is None
+
+    def test_marked_revision_sets_time_and_logs_an_update(self):
+        article = ArticleFactory()
+        services.article_mark_revised(article, note="Adds the minister's reply.")
+        article.refresh_from_db()
+        assert article.revised_at is not None
+        assert article.revision_note == "Adds the minister's reply."
+        update = Correction.objects.get(article=article)
+        assert update.kind == Correction.Kind.UPDATE
+
+
+class TeaserTests:
+    def test_manual_excerpt_wins(self):
+        article = services.article_save(
+            Article(title="T", slug="t", body="<p>Body words</p>", excerpt="Hand written.")
+        )
+        assert article.teaser == "Hand written."
+
+    def test_caption_never_leaks_into_the_teaser(self):
+        body = (
+            '[caption id="attachment_1" align="alignleft" width="300"]<img src="/a.jpg" alt="x"> '
+            "Flooded street.[/caption]<p>The river rose overnight.</p>"
+        )
+        article = services.article_save(Article(title="T", slug="t", body=body))
+        assert "caption" not in article.teaser
+        assert "Flooded street" not in article.teaser
+        assert article.teaser.startswith("The river rose overnight.")
+
+
+class UpsertTests:
+    def record(self, **overrides) -> services.ArticleRecord:
+        values = {
+            "title": "Water talks resume",
+            "slug": "water-talks-resume",
+            "body": "<p>Talks resumed.</p>",
+            "authors": ["Aigerim Nurlanovna", "Timur Rakhimov"],
+            "sections": ["Politics", "Environment"],
+            "tags": ["water"],
+            "places": ["Bishkek"],
+            "published_at": timezone.now() - dt.timedelta(days=1),
+        }
+        values.update(overrides)
+        return services.ArticleRecord(**values)
+
+    def test_creates_article_with_names_resolved_and_ordered_authors(self):
+        result = services.articles_upsert([self.record()])
+        article = Article.objects.get(pk=result.created[0])
+        assert article.section.name == "Politics"
+        assert [s.name for s in article.sections.all()] == ["Environment"]
+        assert [b.author.name for b in article.bylines.all()] == [
+            "Aigerim Nurlanovna",
+            "Timur Rakhimov",
+        ]
+        assert [t.name for t in article.tags.all()] == ["water"]
+
+    def test_same_data_twice_changes_nothing(self):
+        record = self.record()
+        services.articles_upsert([record])
+        before = Article.objects.get().updated_at
+        again = services.articles_upsert([record])
+        assert again.created == [] and again.updated == [] and again.unchanged == 1
+        assert Article.objects.get().updated_at == before
+
+    def test_changed_tags_update_the_article(self):
+        services.articles_upsert([self.record()])
+        result = services.articles_upsert([self.record(tags=["water", "energy"])])
+        assert len(result.updated) == 1
+        assert sorted(t.name for t in Article.objects.get().tags.all()) == ["energy", "water"]
+
+    def test_author_order_change_is_an_update(self):
+        services.articles_upsert([self.record()])
+        services.articles_upsert([self.record(authors=["Timur Rakhimov", "Aigerim Nurlanovna"])])
+        names = [b.author.name for b in Article.objects.get().bylines.all()]
+        assert names == ["Timur Rakhimov", "Aigerim Nurlanovna"]

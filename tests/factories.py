@@ -1,0 +1,104 @@
+"""factory_boy factories for the content model; tests build their data with these."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from dastan.content.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Correction,
+    Place,
+    Section,
+    Tag,
+)
+from dastan.content.services import article_teaser
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Section {n}")
+    slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"tag {n}")
+    slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+
+
+class PlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Place
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Place {n}")
+    slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+    kind = Place.Kind.CITY
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Reporter {n}")
+    slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A published article from an hour ago, with one author, in one section."""
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Article number {n}")
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    body = factory.LazyAttribute(
+        lambda o: f"<p>{o.title} opens with a paragraph.</p><p>A second paragraph follows.</p>"
+    )
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
+    section = factory.SubFactory(SectionFactory)
+    language = "en"
+
+    @factory.lazy_attribute
+    def teaser(self) -> str:
+        return article_teaser(Article(body=self.body, excerpt=getattr(self, "excerpt", "")))
+
+    @factory.post_generation
+    def authors(self, create: bool, extracted, **kwargs) -> None:
+        if not create:
+            return
+        for position, author in enumerate(extracted or [AuthorFactory()]):
+            ArticleAuthor.objects.create(article=self, author=author, position=position)
+
+    @factory.post_generation
+    def tags(self, create: bool, extracted, **kwargs) -> None:
+        if create and extracted:
+            self.tags.set(extracted)
+
+    @factory.post_generation
+    def places(self, create: bool, extracted, **kwargs) -> None:
+        if create and extracted:
+            self.places.set(extracted)
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Correction
+
+    article = factory.SubFactory(ArticleFactory)
+    kind = Correction.Kind.CORRECTION
+    text = "An earlier version misstated the date of the vote."

@@ -1,0 +1,160 @@
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from dastan.content.models import Article
+from dastan.newsroom.roles import EDITOR, WRITER
+from tests.factories import ArticleFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def staff(username: str, role: str) -> User:
+    user = User.objects.create_user(username, password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def article_form(**overrides) -> dict:
+    data = {
+        "title": "Budget passes",
+        "slug": "budget-passes",
+        "standfirst": "",
+        "body": "<p>The budget passed.</p>",
+        "excerpt": "",
+        "language": "en",
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+        "revision_note": "",
+        "featured_image_url": "",
+        "featured_image_caption": "",
+        "featured_image_credit": "",
+        "legacy_url": "",
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+class WriterTests:
+    def test_writer_creates_a_draft(self, client):
+        writer = staff("writer", WRITER)
+        client.force_login(writer)
+        response = client.post("/admin/content/article/add/", article_form())
+        assert response.status_code == 302
+        article = Article.objects.get(slug="budget-passes")
+        assert article.status == Article.Status.DRAFT
+        assert article.created_by == writer
+
+    def test_writer_cannot_publish_through_the_form(self, client):
+        """The status field is read-only for a writer: a posted 'published' is ignored."""
+        client.force_login(staff("writer", WRITER))
+        now = timezone.localtime()
+        client.post(
+            "/admin/content/article/add/",
+            article_form(
+                status="published",
+                published_at_0=now.strftime("%Y-%m-%d"),
+                published_at_1=now.strftime("%H:%M:%S"),
+            ),
+        )
+        article = Article.objects.get(slug="budget-passes")
+        assert article.status == Article.Status.DRAFT
+        assert not Article.objects.public().exists()
+
+    def test_writer_has_no_publish_action(self, client):
+        writer = staff("writer", WRITER)
+        client.force_login(writer)
+        article = ArticleFactory(status="draft", published_at=None, created_by=writer)
+        response = client.post(
+            "/admin/content/article/",
+            {"action": "publish", "_selected_action": [article.pk]},
+        )
+        article.refresh_from_db()
+        assert article.status == Article.Status.DRAFT
+        assert response.status_code in (200, 302)
+
+    def test_writer_cannot_edit_others_or_published_articles(self, client):
+        client.force_login(staff("writer", WRITER))
+        other = ArticleFactory(status="draft", published_at=None)
+        published = ArticleFactory()
+        for article in (other, published):
+            response = client.post(
+                f"/admin/content/article/{article.pk}/change/", article_form(title="Hijacked")
+            )
+            assert response.status_code == 403
+            article.refresh_from_db()
+            assert article.title != "Hijacked"
+
+
+class EditorTests:
+    def test_editor_publishes_with_the_action(self, client):
+        client.force_login(staff("editor", EDITOR))
+        article = ArticleFactory(status="draft", published_at=None)
+        client.post(
+            "/admin/content/article/", {"action": "publish", "_selected_action": [article.pk]}
+        )
+        article.refresh_from_db()
+        assert article.status == Article.Status.PUBLISHED and article.is_public
+
+    def test_editor_schedules_with_the_action(self, client):
+        client.force_login(staff("editor", EDITOR))
+        at = timezone.now() + dt.timedelta(days=1)
+        article = ArticleFactory(status="draft", published_at=at)
+        client.post(
+            "/admin/content/article/", {"action": "schedule", "_selected_action": [article.pk]}
+        )
+        article.refresh_from_db()
+        assert article.status == Article.Status.SCHEDULED and not article.is_public
+
+    def test_editor_marks_a_real_update(self, client):
+        client.force_login(staff("editor", EDITOR))
+        section = SectionFactory()
+        article = ArticleFactory(section=section)
+        local = timezone.localtime(article.published_at)
+        response = client.post(
+            f"/admin/content/article/{article.pk}/change/",
+            article_form(
+                title=article.title,
+                slug=article.slug,
+                status="published",
+                published_at_0=local.strftime("%Y-%m-%d"),
+                published_at_1=local.strftime("%H:%M:%S"),
+                section=section.pk,
+                mark_revised="on",
+                revision_note="Adds the ministry's response.",
+            ),
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        article.refresh_from_db()
+        assert article.revised_at is not None
+        assert article.corrections.get().text == "Adds the ministry's response."
+
+    def test_changelist_filters_and_search_work(self, client):
+        client.force_login(staff("editor", EDITOR))
+        ArticleFactory(title="Cotton harvest")
+        ArticleFactory(title="Gas deal")
+        html = client.get("/admin/content/article/?q=cotton&status__exact=published").content
+        assert b"Cotton harvest" in html and b"Gas deal" not in html
+
+
+class PreviewTests:
+    def test_staff_preview_of_a_draft_is_noindex(self, client):
+        client.force_login(staff("editor", EDITOR))
+        article = ArticleFactory(title="Embargoed story", status="draft", published_at=None)
+        response = client.get(f"/newsroom/preview/{article.pk}/")
+        assert response.status_code == 200
+        assert b"Embargoed story" in response.content
+        assert response["X-Robots-Tag"] == "noindex"
+
+    def test_readers_cannot_preview(self, client):
+        article = ArticleFactory(status="draft", published_at=None)
+        response = client.get(f"/newsroom/preview/{article.pk}/")
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dastan.rendering.excerpts import make_excerpt, plain_text
+
+from .test_shortcodes import EXAMPLES
+
+CAPTION = (
+    '[caption id="attachment_1" align="alignleft" width="800"]'
+    '<img src="/flood.jpg" alt="Flood"> Water covers Main Street.[/caption]'
+)
+
+
+def words(count: int) -> str:
+    return " ".join(f"w{n}" for n in range(1, count + 1))
+
+
+class MakeExcerptTests:
+    def test_cut_at_word_count(self) -> None:
+        """A longer text is cut after exactly ``words`` words and ends with '...'."""
+        assert make_excerpt(f"<p>{words(60)}</p>") == words(55) + "..."
+        assert make_excerpt(f"<p>{words(10)}</p>", words=3) == "w1 w2 w3..."
+
+    def test_not_cut_no_ellipsis(self) -> None:
+        """A text of ``words`` words or fewer is returned whole, without '...'."""
+        assert make_excerpt(f"<p>{words(55)}</p>") == words(55)
+        assert make_excerpt("<p>Short.</p>") == "Short."
+
+    def test_custom_more(self) -> None:
+        """``more`` replaces the ellipsis."""
+        assert make_excerpt(words(5), words=2, more=" [\u2026]") == "w1 w2 [\u2026]"
+
+    def test_caption_never_leaks(self) -> None:
+        """A caption, its image and its text stay out of the excerpt."""
+        html = f"<p>{CAPTION}</p><p>The river rose overnight.</p>"
+        assert make_excerpt(html) == "The river rose overnight."
+
+    @pytest.mark.parametrize("example", EXAMPLES, ids=[example["id"] for example in EXAMPLES])
+    def test_no_shortcode_syntax(self, example: dict) -> None:
+        """No example's shortcode syntax shows in an excerpt."""
+        excerpt = make_excerpt(example["input"])
+        for name in ("caption", "gallery", "video", "embed", "pullquote", "Gallery"):
+            assert f"[{name}" not in excerpt and f"[/{name}" not in excerpt
+
+    def test_media_shortcodes_removed(self) -> None:
+        """Gallery, embed, video and audio go, with the embed URL."""
+        html = (
+            '[gallery ids="1,2"] Lead [embed]https://youtu.be/abc123XYZ[/embed] text '
+            '[video src="/a.mp4"][/video][audio src="/a.mp3"] end'
+        )
+        assert make_excerpt(html) == "Lead text end"
+
+    def test_unknown_shortcodes_keep_their_text(self) -> None:
+        """Unknown shortcode tags go; the words they enclose stay."""
+        html = '[pullquote]We will rebuild.[/pullquote] [contact-form-7 id="3"] [note a="b"]'
+        assert make_excerpt(html) == "We will rebuild."
+
+    def test_editorial_brackets_kept(self) -> None:
+        """Brackets that are not shortcodes, like [sic], are the writer's words."""
+        assert make_excerpt("He said [sic] that [the mayor] won [1].") == (
+            "He said [sic] that [the mayor] won [1]."
+        )
+
+    def test_tags_and_entities(self) -> None:
+        """Tags are removed without merging words, and entities are decoded."""
+        html = "<h2>Fish&nbsp;&amp;&#32;chips</h2><p>A&lt;B</p><script>x()</script><p>End</p>"
+        assert make_excerpt(html) == "Fish & chips A<B End"
+
+    def test_whitespace_normalised(self) -> None:
+        """Runs of whitespace become one space."""
+        assert make_excerpt("  a \n\n\t b  ") == "a b"
+
+    def test_empty(self) -> None:
+        """An empty body or one with only media gives an empty excerpt."""
+        assert make_excerpt("") == ""
+        assert make_excerpt(CAPTION) == ""
+
+    @given(
+        st.lists(
+            st.one_of(
+                st.text(max_size=20),
+                st.sampled_from(
+                    [
+                        CAPTION,
+                        "[caption",
+                        "[[caption]]",
+                        "[/caption]",
+                        "[",
+                        "]",
+                        "<p>",
+                        "</p>",
+                        "<b>",
+                        "&#91;",
+                        "caption",
+                        "[caption]x[/caption]",
+                    ]
+                ),
+            ),
+            max_size=10,
+        ),
+        st.integers(min_value=1, max_value=60),
+    )
+    def test_caption_syntax_never_shows(self, parts: list[str], count: int) -> None:
+        """Whatever surrounds it, "[caption" never appears and word counts hold."""
+        excerpt = make_excerpt("".join(parts), words=count)
+        assert "[caption" not in excerpt.lower()
+        assert len(excerpt.removesuffix("...").split()) <= count
+
+
+class PlainTextTests:
+    def test_block_boundaries_separate_words(self) -> None:
+        """Adjacent paragraphs and list items do not run together."""
+        assert plain_text("<p>one</p><p>two</p><ul><li>three</li></ul>") == "one two three"
+
+    def test_figures_and_iframes_skipped(self) -> None:
+        """Figure captions and embedded players are not story text."""
+        html = '<figure><img src="/a"><figcaption>Cap</figcaption></figure><iframe>x</iframe>Text'
+        assert plain_text(html) == "Text"

@@ -1,0 +1,103 @@
+"""Drive the running demo site in real headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from tests.web.browser import chromium_driver
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory):
+    """Build the demo in a scratch var dir and serve it with ``dastan serve``, as make demo does."""
+    var = tmp_path_factory.mktemp("var")
+    env = {
+        **os.environ,
+        "DASTAN_VAR_DIR": str(var),
+        "DASTAN_DEBUG": "0",
+        "DJANGO_SETTINGS_MODULE": "dastan.settings.dev",
+    }
+    env.pop("DASTAN_DATABASE_URL", None)
+    cli = [sys.executable, "-m", "dastan"]
+    built = subprocess.run(
+        [*cli, "demo", "--no-serve"], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert built.returncode == 0, built.stderr
+    addr = f"127.0.0.1:{free_port()}"
+    server = subprocess.Popen(
+        [*cli, "serve", "--addr", addr, "--workers", "1"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://{addr}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield {"base": base, "login": built.stdout}
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    driver = chromium_driver()
+    yield driver
+    driver.quit()
+
+
+class DemoSiteTests:
+    def test_home_has_header_ticker_slot_and_cards(self, demo_site, browser):
+        browser.get(demo_site["base"] + "/")
+        header = browser.find_element(By.CSS_SELECTOR, "header.masthead")
+        date = header.find_element(By.CSS_SELECTOR, ".masthead__date time").text
+        assert len(date.split()) == 3 and date.split()[0].isdigit()
+        assert browser.find_elements(By.CSS_SELECTOR, ".masthead__ticker")
+        cards = browser.find_elements(By.CSS_SELECTOR, "article.card")
+        assert len(cards) >= 6
+        assert "[caption" not in browser.find_element(By.TAG_NAME, "main").text
+
+    def test_reader_walks_from_section_to_article(self, demo_site, browser):
+        browser.get(demo_site["base"] + "/")
+        browser.find_element(By.LINK_TEXT, "Economy").click()
+        assert "Viewing results 1 - 6 of" in browser.find_element(By.TAG_NAME, "main").text
+        first = browser.find_element(By.CSS_SELECTOR, "article.card h3 a")
+        title = first.text
+        first.click()
+        assert browser.find_element(By.CSS_SELECTOR, "article.story h1").text == title
+        assert browser.find_element(By.CSS_SELECTOR, ".story__body p").text
+
+    def test_editor_logs_in_to_the_back_office(self, demo_site, browser):
+        assert "login: editor / password: dastan-demo-editor" in demo_site["login"]
+        browser.get(demo_site["base"] + "/admin/")
+        browser.find_element(By.NAME, "username").send_keys("editor")
+        browser.find_element(By.NAME, "password").send_keys("dastan-demo-editor")
+        browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+        browser.get(demo_site["base"] + "/admin/content/article/")
+        assert "Select article to change" in browser.page_source
+
+    def test_unknown_page_is_the_site_404(self, demo_site, browser):
+        browser.get(demo_site["base"] + "/no-such-page/")
+        assert "Page not found" in browser.find_element(By.TAG_NAME, "h1").text

@@ -1,0 +1,52 @@
+"""The site's cache on a real Redis server, as a multi-server deployment runs it."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.core.cache import caches
+
+from dastan.web.context_processors import NAVIGATION_CACHE_KEY
+from tests.factories import SectionFactory
+
+REDIS_URL = os.environ.get("DASTAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+pytestmark = [pytest.mark.django_db, pytest.mark.redis]
+
+
+@pytest.fixture
+def redis_cache(settings):
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError as exc:
+        reason = f"no Redis server at {REDIS_URL} ({exc}); .ci/run starts one"
+        if os.environ.get("DASTAN_TEST_REQUIRE_SERVICES") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "dastan-test",
+        }
+    }
+    cache = caches["default"]
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+class RedisCacheTests:
+    def test_navigation_is_cached_in_redis(self, client, redis_cache):
+        """A second app server reading the same Redis sees the navigation the first one built."""
+        SectionFactory(name="Economy", slug="economy")
+        assert client.get("/").status_code == 200
+        import redis
+
+        raw = redis.Redis.from_url(REDIS_URL)
+        keys = [k.decode() for k in raw.keys("dastan-test:*")]
+        assert any(NAVIGATION_CACHE_KEY in k for k in keys)
+        assert redis_cache.get(NAVIGATION_CACHE_KEY) == [("Economy", "/section/economy/")]

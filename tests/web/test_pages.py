@@ -1,0 +1,206 @@
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from dastan.content.models import Article
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CorrectionFactory,
+    PlaceFactory,
+    SectionFactory,
+    TagFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def query_count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+class HeaderTests:
+    def test_header_shows_site_date_in_site_time_zone(self, client, settings):
+        """The date reads like "03 April 2025", in Asia/Almaty by default."""
+        response = client.get("/")
+        today = timezone.localtime().strftime("%d %B %Y")
+        assert today in response.content.decode()
+        assert settings.TIME_ZONE == "Asia/Almaty"
+
+    def test_navigation_lists_sections(self, client):
+        SectionFactory(name="Economy", slug="economy")
+        html = client.get("/").content.decode()
+        assert 'href="/section/economy/"' in html
+
+
+class ListingTests:
+    def test_section_page_says_viewing_results(self, client):
+        section = SectionFactory(name="Politics", slug="politics")
+        ArticleFactory.create_batch(14, section=section)
+        html = client.get("/section/politics/").content.decode()
+        assert "Viewing results 1 - 6 of 14" in html
+        html = client.get("/section/politics/?page=3").content.decode()
+        assert "Viewing results 13 - 14 of 14" in html
+
+    @pytest.mark.parametrize("page", ["abc", "99999", "0", "-1", "1.5"])
+    def test_bad_page_numbers_are_404(self, client, page):
+        section = SectionFactory(name="Politics", slug="politics")
+        ArticleFactory.create_batch(3, section=section)
+        assert client.get(f"/section/politics/?page={page}").status_code == 404
+
+    def test_cards_show_title_date_byline_section_and_excerpt(self, client):
+        author = AuthorFactory(name="Timur Rakhimov", slug="timur-rakhimov")
+        section = SectionFactory(name="Energy", slug="energy")
+        ArticleFactory(
+            title="Dam opens",
+            body="<p>The Rogun dam opened its second turbine on Monday.</p>",
+            section=section,
+            authors=[author],
+        )
+        html = client.get("/section/energy/").content.decode()
+        assert "Dam opens" in html
+        assert "Timur Rakhimov" in html
+        assert "The Rogun dam opened its second turbine on Monday." in html
+        assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT', html)
+
+    def test_drafts_scheduled_and_unpublished_never_listed(self, client):
+        section = SectionFactory(name="Society", slug="society")
+        ArticleFactory(title="Visible story", section=section)
+        ArticleFactory(title="Draft story", section=section, status="draft", published_at=None)
+        ArticleFactory(
+            title="Future story",
+            section=section,
+            status="scheduled",
+            published_at=timezone.now() + dt.timedelta(days=1),
+        )
+        ArticleFactory(title="Pulled story", section=section, status="unpublished")
+        html = client.get("/section/society/").content.decode()
+        assert "Visible story" in html
+        for hidden in ("Draft story", "Future story", "Pulled story"):
+            assert hidden not in html
+
+    def test_tag_place_author_and_archives(self, client):
+        tag = TagFactory(name="water", slug="water")
+        country = PlaceFactory(name="Kyrgyzstan", slug="kyrgyzstan", kind="country")
+        city = PlaceFactory(name="Osh", slug="osh", country=country)
+        author = AuthorFactory(name="Aida K", slug="aida-k")
+        when = timezone.make_aware(dt.datetime(2025, 4, 3, 10, 0))
+        ArticleFactory(
+            title="Canal repairs", tags=[tag], places=[city], authors=[author], published_at=when
+        )
+        for url in (
+            "/tag/water/",
+            "/place/osh/",
+            "/place/kyrgyzstan/",
+            "/author/aida-k/",
+            "/2025/",
+            "/2025/04/",
+            "/2025/04/03/",
+        ):
+            assert "Canal repairs" in client.get(url).content.decode(), url
+        assert "Canal repairs" not in client.get("/2025/04/04/").content.decode()
+
+    def test_impossible_dates_are_404(self, client):
+        assert client.get("/2025/02/30/").status_code == 404
+        assert client.get("/2025/13/").status_code == 404
+
+
+class QueryCountTests:
+    """Each listing runs a bounded number of queries whatever its size."""
+
+    @pytest.mark.parametrize(
+        "url", ["/", "/section/politics/", "/tag/water/", "/author/a/", "/place/p/", "/2025/"]
+    )
+    def test_queries_do_not_grow_with_articles(self, client, url):
+        section = SectionFactory(name="Politics", slug="politics")
+        tag = TagFactory(name="water", slug="water")
+        place = PlaceFactory(name="P", slug="p")
+        author = AuthorFactory(name="A", slug="a")
+        when = timezone.make_aware(dt.datetime(2025, 5, 1, 9))
+        for _ in range(10):
+            ArticleFactory(
+                section=section, tags=[tag], places=[place], authors=[author], published_at=when
+            )
+        client.get(url)  # warm the navigation and ticker caches
+        few = query_count(client, url)
+        for _ in range(20):
+            ArticleFactory(
+                section=section,
+                tags=[tag],
+                places=[place],
+                authors=[author, AuthorFactory()],
+                published_at=when,
+            )
+        many = query_count(client, url)
+        assert many == few
+        assert many <= 12
+
+
+class ArticlePageTests:
+    def test_article_renders_sanitised_body(self, client):
+        article = ArticleFactory(
+            body='<p>Hello</p><script>alert(1)</script><img src="x.jpg" onerror="alert(2)">'
+        )
+        html = client.get(article.get_absolute_url()).content.decode()
+        assert "<p>Hello</p>" in html
+        assert "alert(1)" not in html
+        assert "onerror" not in html
+
+    def test_caption_shortcode_becomes_a_figure(self, client):
+        article = ArticleFactory(
+            body='[caption id="attachment_7" align="alignright" width="300"]'
+            '<img src="/m/a.jpg" alt="A"> The square.[/caption]\n\n<p>Text.</p>'
+        )
+        html = client.get(article.get_absolute_url()).content.decode()
+        assert "<figure" in html and "<figcaption" in html and "[caption" not in html
+
+    def test_wrong_date_in_address_redirects_to_the_right_one(self, client):
+        article = ArticleFactory(slug="the-story")
+        response = client.get("/2001/01/01/the-story/")
+        assert response.status_code == 301
+        assert response["Location"] == article.get_absolute_url()
+
+    def test_non_public_article_is_404(self, client):
+        article = ArticleFactory(status=Article.Status.DRAFT)
+        assert client.get(article.get_absolute_url()).status_code == 404
+
+    def test_updated_shown_only_after_a_marked_revision(self, client):
+        article = ArticleFactory()
+        assert "Updated" not in client.get(article.get_absolute_url()).content.decode()
+        article.revised_at = timezone.now()
+        article.save()
+        assert "Updated" in client.get(article.get_absolute_url()).content.decode()
+
+    def test_corrections_at_the_foot_and_on_the_corrections_page(self, client):
+        correction = CorrectionFactory(text="The vote was on Tuesday, not Monday.")
+        html = client.get(correction.article.get_absolute_url()).content.decode()
+        assert "The vote was on Tuesday, not Monday." in html
+        assert (
+            "The vote was on Tuesday, not Monday." in client.get("/corrections/").content.decode()
+        )
+
+    def test_page_weighs_under_60_kb(self, client):
+        article = ArticleFactory(body="<p>" + "word " * 1500 + "</p>")
+        response = client.get(article.get_absolute_url())
+        assert len(response.content) < 60 * 1024
+
+
+class ErrorPageTests:
+    def test_404_page_in_site_look(self, client):
+        response = client.get("/no/such/page/")
+        assert response.status_code == 404
+        assert "Page not found" in response.content.decode()
+
+    def test_500_page_renders_without_database(self, rf):
+        from dastan.web.views.errors import server_error
+
+        response = server_error(rf.get("/"))
+        assert response.status_code == 500
+        assert "Something went wrong" in response.content.decode()
