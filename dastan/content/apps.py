@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ContentConfig(AppConfig):
     name = "dastan.content"
     verbose_name = "Content"
+
+    def ready(self) -> None:
+        from dastan.content.versioning import connect_version_bumps
+
+        connect_version_bumps()

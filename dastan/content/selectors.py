@@ -139,3 +139,13 @@ def corrections_public() -> QuerySet[Correction]:
         .select_related("article")
         .order_by("-created_at")
     )
+
+
+def next_scheduled_at() -> dt.datetime | None:
+    """Return when the next scheduled article goes public, if any is waiting."""
+    return (
+        Article.objects.filter(status=Article.Status.SCHEDULED, published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )

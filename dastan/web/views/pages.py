@@ -6,17 +6,23 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from dastan.content import selectors
 from dastan.content.models import Author, Place, Section, Tag
 from dastan.rendering import reading_time, render_body
+from dastan.web.fragments import cached_fragment
 from dastan.web.paging import paginate
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """Show the latest articles and a block per navigation section."""
-    return render(request, "pages/home.html", selectors.home_blocks())
+    blocks = cached_fragment(
+        "home",
+        lambda: render_to_string("components/home_blocks.html", selectors.home_blocks()),
+    )
+    return render(request, "pages/home.html", {"blocks": blocks})
 
 
 def article(request: HttpRequest, year: int, month: str, day: str, slug: str) -> HttpResponse:
@@ -43,8 +49,17 @@ def render_article(request: HttpRequest, item, *, preview: bool = False) -> Http
 
 
 def _listing(request: HttpRequest, *, heading: str, articles, kind: str, obj=None) -> HttpResponse:
-    page = paginate(request, articles)
-    context = {"heading": heading, "page_obj": page, "kind": kind, "object": obj}
+    def render_results() -> str:
+        page = paginate(request, articles)
+        return render_to_string("components/listing_results.html", {"page_obj": page})
+
+    name = f"listing:{request.path}:{request.GET.get('page', '1')}"
+    context = {
+        "heading": heading,
+        "kind": kind,
+        "object": obj,
+        "results": cached_fragment(name, render_results),
+    }
     return render(request, "pages/listing.html", context)
 
 

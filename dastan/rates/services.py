@@ -1,0 +1,275 @@
+"""Writes: fetch rates from their sources, store them idempotently, load the demo history."""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from dastan.rates import conf
+from dastan.rates.models import RateCorrection, RateObservation
+from dastan.rates.providers import ProviderError, Rate, get_provider
+from dastan.rates.providers.base import require
+
+logger = logging.getLogger("dastan.rates")
+
+TICKER_CACHE_KEY = "dastan:rates:ticker"
+DEMO_HISTORY = Path(__file__).resolve().parent / "demo_data" / "history.csv"
+
+
+@dataclass
+class StoreResult:
+    """What ``rates_store`` did with a batch of rates."""
+
+    created: int = 0
+    corrected: int = 0
+    unchanged: int = 0
+
+    def __iadd__(self, other: StoreResult) -> StoreResult:
+        self.created += other.created
+        self.corrected += other.corrected
+        self.unchanged += other.unchanged
+        return self
+
+
+@dataclass
+class RefreshResult:
+    """What ``rates_refresh`` did: counts, and the sources that failed with their reason."""
+
+    stored: StoreResult = field(default_factory=StoreResult)
+    fetched: list[str] = field(default_factory=list)
+    empty: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    errors: list[ProviderError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def rates_client() -> httpx.Client:
+    """Return an HTTP client with the configured timeout (connect, read and write)."""
+    return httpx.Client(timeout=conf.rates_setting("TIMEOUT"), follow_redirects=True)
+
+
+def default_sources() -> list[str]:
+    """Return the sources of every configured currency, fallback excluded, in order."""
+    fallback = conf.rates_setting("FALLBACK")
+    names: list[str] = []
+    for currency in conf.rates_setting("CURRENCIES"):
+        for name in conf.currency_sources(currency):
+            if name != fallback and name not in names:
+                names.append(name)
+    return names
+
+
+def required_pairs(source: str, currencies: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """Return the ``(QUOTE, local)`` pairs ``source`` must deliver for the ticker."""
+    quote = conf.rates_setting("QUOTE")
+    wanted = conf.rates_setting("CURRENCIES") if currencies is None else currencies
+    return [(quote, c) for c in wanted if source in conf.currency_sources(c)]
+
+
+def rates_refresh(
+    *,
+    day: date | None = None,
+    sources: Sequence[str] | None = None,
+    client: httpx.Client | None = None,
+    fallback: bool = True,
+) -> RefreshResult:
+    """Fetch and store ``day``'s rates (today by default) from each source.
+
+    A failing source is logged with its name and the problem, its stored rates are
+    left alone, and the aggregator fallback is fetched for the currencies it served.
+    """
+    today = timezone.localdate()
+    day = day or today
+    names = list(sources) if sources else default_sources()
+    result = RefreshResult()
+    own_client = client is None
+    client = client or rates_client()
+    try:
+        outcomes = {
+            name: source_refresh(name, day=day, client=client, result=result) for name in names
+        }
+        fallback_name = conf.rates_setting("FALLBACK")
+        uncovered = uncovered_currencies(outcomes)
+        # The aggregator only knows today's rates, so it cannot stand in for a past day.
+        use_fallback = fallback and fallback_name and fallback_name not in names
+        if use_fallback and uncovered and day >= today:
+            logger.warning("Rates: falling back to %s for %s", fallback_name, ", ".join(uncovered))
+            source_refresh(
+                fallback_name, day=day, client=client, result=result, currencies=uncovered
+            )
+    finally:
+        if own_client:
+            client.close()
+    if result.stored.created or result.stored.corrected:
+        cache.delete(TICKER_CACHE_KEY)
+    return result
+
+
+def uncovered_currencies(outcomes: dict[str, bool]) -> list[str]:
+    """Return the currencies whose sources failed with none of them succeeding.
+
+    TMT is read from CBT, often unreachable abroad, and from the fixed peg: when the
+    peg succeeds, TMT needs no fallback.
+    """
+    uncovered = []
+    for currency in conf.rates_setting("CURRENCIES"):
+        tried = [outcomes[s] for s in conf.currency_sources(currency) if s in outcomes]
+        if tried and not any(tried):
+            uncovered.append(currency)
+    return uncovered
+
+
+def source_refresh(
+    name: str,
+    *,
+    day: date,
+    client: httpx.Client,
+    result: RefreshResult,
+    currencies: Iterable[str] | None = None,
+) -> bool:
+    """Fetch one source into ``result``; return False (and log why) when it failed."""
+    try:
+        provider = get_provider(name)
+        if not provider.dated and day < timezone.localdate():
+            # NBKR and the aggregator only serve their latest file.
+            logger.info("Rates: %s has no dated feed; skipped for %s", name, day)
+            result.skipped.append(name)
+            return True
+        rates = provider.fetch(day, client)
+        if not rates:
+            logger.info("Rates: %s published nothing for %s", name, day)
+            result.empty.append(name)
+            return True
+        require(rates, name, required_pairs(name, currencies))
+    except ProviderError as exc:
+        logger.error("Rates source %s failed: %s. Keeping the last good data.", exc.source, exc)
+        result.errors.append(exc)
+        return False
+    result.stored += rates_store(rates)
+    result.fetched.append(name)
+    return True
+
+
+@transaction.atomic
+def rates_store(rates: Iterable[Rate], *, fetched_at: datetime | None = None) -> StoreResult:
+    """Save rates: new ones created, equal ones left alone, changed ones corrected and logged."""
+    now = fetched_at or timezone.now()
+    batch = list(rates)
+    result = StoreResult()
+    if not batch:
+        return result
+    existing = {
+        (o.currency, o.quote, o.rate_date, o.source): o
+        for o in RateObservation.objects.filter(
+            source__in={r.source for r in batch},
+            rate_date__in={r.date for r in batch},
+            quote__in={r.quote for r in batch},
+        )
+    }
+    new = []
+    for rate in batch:
+        key = (rate.currency, rate.quote, rate.date, rate.source)
+        old = existing.get(key)
+        if old is None:
+            observation = RateObservation(
+                currency=rate.currency,
+                quote=rate.quote,
+                rate=rate.rate,
+                nominal=rate.nominal,
+                rate_date=rate.date,
+                source=rate.source,
+                change=rate.change,
+                fetched_at=now,
+            )
+            existing[key] = observation
+            new.append(observation)
+            result.created += 1
+        elif old.rate / old.nominal == rate.rate / rate.nominal:
+            result.unchanged += 1
+        else:
+            observation_correct(old, rate, now)
+            result.corrected += 1
+    RateObservation.objects.bulk_create(new)
+    return result
+
+
+def observation_correct(observation: RateObservation, rate: Rate, now: datetime) -> None:
+    """Replace a stored rate with the source's corrected value, keeping the old one on record."""
+    logger.warning(
+        "Rates: %s corrected %s/%s for %s from %s per %s to %s per %s",
+        rate.source,
+        rate.currency,
+        rate.quote,
+        rate.date,
+        observation.rate.normalize(),
+        observation.nominal,
+        rate.rate,
+        rate.nominal,
+    )
+    RateCorrection.objects.create(
+        observation=observation,
+        old_rate=observation.rate,
+        old_nominal=observation.nominal,
+        new_rate=rate.rate,
+        new_nominal=rate.nominal,
+        corrected_at=now,
+    )
+    observation.rate = rate.rate
+    observation.nominal = rate.nominal
+    observation.change = rate.change
+    observation.fetched_at = now
+    observation.save(update_fields=["rate", "nominal", "change", "fetched_at"])
+
+
+def demo_dates(count: int, today: date) -> list[date]:
+    """Return ``count`` weekdays ending with the latest weekday on or before ``today``."""
+    days: list[date] = []
+    cursor = today
+    while len(days) < count:
+        if cursor.weekday() < 5:
+            days.append(cursor)
+        cursor -= timedelta(days=1)
+    return days[::-1]
+
+
+def rates_load_demo(*, today: date | None = None) -> int:
+    """Load the recorded demo history so the ticker and markets page work offline.
+
+    The history is replayed onto the weekdays ending today, so the demo looks live.
+    Does nothing when any rate is already stored; returns the number of rates created.
+    """
+    if RateObservation.objects.exists():
+        return 0
+    with DEMO_HISTORY.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    recorded = sorted({row["date"] for row in rows})
+    replayed = dict(
+        zip(recorded, demo_dates(len(recorded), today or timezone.localdate()), strict=True)
+    )
+    rates = [
+        Rate(
+            currency=row["currency"],
+            quote=row["quote"],
+            rate=Decimal(row["rate"]),
+            nominal=int(row["nominal"]),
+            date=replayed[row["date"]],
+            source=row["source"],
+        )
+        for row in rows
+    ]
+    created = rates_store(rates).created
+    cache.delete(TICKER_CACHE_KEY)
+    return created
