@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -241,31 +241,52 @@ def _current_links(ids: list[int]) -> dict[int, dict[str, tuple]]:
     return {i: {k: tuple(v) for k, v in d.items()} for i, d in links.items()}
 
 
-def _write_links(rows: dict[int, dict[str, tuple]]) -> None:
+def _insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert plain rows into a link table with one ``executemany``.
+
+    Link rows have no behaviour to run, so building model instances for
+    thousands of them (``bulk_create``) would only cost time.
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
+def _write_links(rows: dict[int, dict[str, tuple]], *, replace: bool) -> None:
     ids = list(rows)
-    Article.sections.through.objects.filter(article_id__in=ids).delete()
-    Article.tags.through.objects.filter(article_id__in=ids).delete()
-    Article.places.through.objects.filter(article_id__in=ids).delete()
-    ArticleAuthor.objects.filter(article_id__in=ids).delete()
-    Article.sections.through.objects.bulk_create(
-        Article.sections.through(article_id=a, section_id=s)
-        for a, links in rows.items()
-        for s in links["sections"]
+    if replace:
+        for model in (
+            Article.sections.through,
+            Article.tags.through,
+            Article.places.through,
+            ArticleAuthor,
+        ):
+            model.objects.filter(article_id__in=ids).delete()
+    links = rows.items()
+    _insert_rows(
+        Article.sections.through,
+        ("article_id", "section_id"),
+        [(a, s) for a, w in links for s in w["sections"]],
     )
-    Article.tags.through.objects.bulk_create(
-        Article.tags.through(article_id=a, tag_id=t)
-        for a, links in rows.items()
-        for t in links["tags"]
+    _insert_rows(
+        Article.tags.through,
+        ("article_id", "tag_id"),
+        [(a, t) for a, w in links for t in w["tags"]],
     )
-    Article.places.through.objects.bulk_create(
-        Article.places.through(article_id=a, place_id=p)
-        for a, links in rows.items()
-        for p in links["places"]
+    _insert_rows(
+        Article.places.through,
+        ("article_id", "place_id"),
+        [(a, p) for a, w in links for p in w["places"]],
     )
-    ArticleAuthor.objects.bulk_create(
-        ArticleAuthor(article_id=a, author_id=author, position=i)
-        for a, links in rows.items()
-        for i, author in enumerate(links["authors"])
+    _insert_rows(
+        ArticleAuthor,
+        ("article_id", "author_id", "position"),
+        [(a, author, i) for a, w in links for i, author in enumerate(w["authors"])],
     )
 
 
@@ -321,7 +342,8 @@ def articles_upsert(records: Sequence[ArticleRecord]) -> UpsertResult:
             Article.objects.bulk_update(
                 [a for a, _ in to_update], [*_PLAIN_FIELDS, "section", "updated_at"]
             )
-        _write_links({a.pk: w for a, w in (*to_create, *to_update)})
+        _write_links({a.pk: w for a, w in to_create}, replace=False)
+        _write_links({a.pk: w for a, w in to_update}, replace=True)
         result.created = [a.pk for a, _ in to_create]
         result.updated = [a.pk for a, _ in to_update]
         if result.created or result.updated:

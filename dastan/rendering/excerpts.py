@@ -123,4 +123,5 @@ def make_excerpt(html: str, *, words: int = 55, more: str = "...") -> str:
         return ""
     if len(all_words) <= words:
         return " ".join(all_words)
-    return " ".join(all_words[:words]) + more
+    # "sites,..." or "площадок...." read as typos: the cut drops the last word's punctuation.
+    return " ".join(all_words[:words]).rstrip(".,;:") + more

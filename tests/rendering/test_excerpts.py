@@ -119,3 +119,13 @@ class PlainTextTests:
         """Figure captions and embedded players are not story text."""
         html = '<figure><img src="/a"><figcaption>Cap</figcaption></figure><iframe>x</iframe>Text'
         assert plain_text(html) == "Text"
+
+
+class ExcerptPunctuationTests:
+    def test_cut_drops_the_last_words_punctuation_before_the_ellipsis(self):
+        """A cut after "sites," reads "sites..." and not "sites,...", nor "end...." after a stop."""
+        assert make_excerpt("<p>one two sites, four five</p>", words=3) == "one two sites..."
+        assert make_excerpt("<p>Это конец. Дальше текст</p>", words=2) == "Это конец..."
+
+    def test_uncut_text_keeps_its_punctuation(self):
+        assert make_excerpt("<p>Short text.</p>", words=55) == "Short text."
