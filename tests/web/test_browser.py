@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.web.browser import chromium_driver
 
@@ -95,8 +96,11 @@ class DemoSiteTests:
         browser.find_element(By.NAME, "username").send_keys("editor")
         browser.find_element(By.NAME, "password").send_keys("dastan-demo-editor")
         browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+        WebDriverWait(browser, 10).until(lambda b: "Log out" in b.page_source)
         browser.get(demo_site["base"] + "/admin/content/article/")
-        assert "Select article to change" in browser.page_source
+        WebDriverWait(browser, 10).until(lambda b: "Select article to change" in b.title)
+        rows = browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
+        assert len(rows) >= 50
 
     def test_unknown_page_is_the_site_404(self, demo_site, browser):
         browser.get(demo_site["base"] + "/no-such-page/")
