@@ -105,7 +105,6 @@ def article_public_get(*, slug: str) -> Article | None:
             Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
             "tags",
             "places",
-            "sections",
             "corrections",
         )
         .filter(slug=slug)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from dastan.content import selectors
-from dastan.web.views.pages import render_article
+from dastan.web.views.pages import article_page
 
 
 @staff_member_required
@@ -18,7 +19,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     article = selectors.article_preview_get(pk=pk)
     if article is None:
         raise Http404("No such article")
-    response = render_article(request, article, preview=True)
+    response = render(request, "pages/article.html", {"page": article_page(article, preview=True)})
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -8,6 +8,7 @@ appears on time even on a cached page.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -15,21 +16,29 @@ from django.utils import timezone
 from dastan.content.selectors import next_scheduled_at
 from dastan.content.versioning import content_version
 
+T = TypeVar("T")
+
 # An upper bound, so pages also pick up what no signal reports (a raw SQL edit).
 FRAGMENT_TIMEOUT = 300
 
 
-def cached_fragment(name: str, render: Callable[[], str]) -> str:
-    """Return the HTML that ``render`` makes for ``name``, from the cache when still valid."""
+def cached_fragment(name: str, render: Callable[[], T]) -> T:
+    """Return what ``render`` makes for ``name`` (HTML, or a dict of page parts).
+
+    The cached value is used while the content version and its expiry hold;
+    ``None`` (nothing to show) is never cached.
+    """
     key = f"web:fragment:{content_version()}:{name}"
     now = timezone.now().timestamp()
     hit = cache.get(key)
     if hit is not None and hit[1] > now:
         return hit[0]
-    html = render()
+    value = render()
+    if value is None:
+        return value
     valid_until = now + FRAGMENT_TIMEOUT
     upcoming = next_scheduled_at()
     if upcoming is not None:
         valid_until = min(valid_until, upcoming.timestamp())
-    cache.set(key, (html, valid_until), FRAGMENT_TIMEOUT)
-    return html
+    cache.set(key, (value, valid_until), FRAGMENT_TIMEOUT)
+    return value

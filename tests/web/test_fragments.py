@@ -41,3 +41,17 @@ class CachedListingTests:
         later = at + dt.timedelta(seconds=1)
         with mock.patch("django.utils.timezone.now", return_value=later):
             assert "Embargoed story" in client.get("/").content.decode()
+
+
+class CachedArticleTests:
+    def test_second_view_of_an_article_runs_no_query(self, client, django_assert_num_queries):
+        article = ArticleFactory()
+        client.get(article.get_absolute_url())
+        with django_assert_num_queries(0):
+            assert client.get(article.get_absolute_url()).status_code == 200
+
+    def test_unpublished_article_is_404_at_once_despite_the_cache(self, client):
+        article = ArticleFactory()
+        assert client.get(article.get_absolute_url()).status_code == 200
+        services.article_unpublish(article)
+        assert client.get(article.get_absolute_url()).status_code == 404

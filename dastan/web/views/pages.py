@@ -26,18 +26,26 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def article(request: HttpRequest, year: int, month: str, day: str, slug: str) -> HttpResponse:
-    """Show a public article; an address with the wrong date redirects to the right one."""
-    item = selectors.article_public_get(slug=slug)
-    if item is None:
+    """Show a public article; an address with the wrong date redirects to the right one.
+
+    The rendered article is cached until the content changes, so a busy story
+    costs no query at all.
+    """
+
+    def render_page() -> dict | None:
+        item = selectors.article_public_get(slug=slug)
+        return None if item is None else article_page(item)
+
+    page = cached_fragment(f"article:{slug}", render_page)
+    if page is None:
         raise Http404("No such article")
-    url = item.get_absolute_url()
-    if request.path != url:
-        return redirect(url, permanent=True)
-    return render_article(request, item)
+    if request.path != page["url"]:
+        return redirect(page["url"], permanent=True)
+    return render(request, "pages/article.html", {"page": page})
 
 
-def render_article(request: HttpRequest, item, *, preview: bool = False) -> HttpResponse:
-    """Render an article page; the newsroom's preview uses it too."""
+def article_page(item, *, preview: bool = False) -> dict:
+    """Return the parts of an article page: its address, head values and rendered main block."""
     context = {
         "article": item,
         "body": render_body(item.body),
@@ -45,7 +53,14 @@ def render_article(request: HttpRequest, item, *, preview: bool = False) -> Http
         "bylines": list(item.bylines.all()),
         "preview": preview,
     }
-    return render(request, "pages/article.html", context)
+    return {
+        "url": item.get_absolute_url(),
+        "title": item.title,
+        "language": item.language,
+        "description": item.teaser,
+        "noindex": preview,
+        "main": render_to_string("components/article_main.html", context),
+    }
 
 
 def _listing(request: HttpRequest, *, heading: str, articles, kind: str, obj=None) -> HttpResponse:
