@@ -35,6 +35,7 @@ class SettingsDocsTests:
             ("dastan.content.conf", "settings.md"),
             ("dastan.rates.conf", "rates.md"),
             ("dastan.search.conf", "search.md"),
+            ("dastan.redirects.conf", "migration.md"),
         ],
     )
     def test_every_app_setting_documented(self, module, doc):

@@ -148,6 +148,20 @@ def authors_get_or_create(names: Iterable[str]) -> dict[str, Author]:
     return _get_or_create_named(Author, names)
 
 
+def author_bio_fill(author: Author, *, bio: str) -> None:
+    """Give ``author`` a biography unless an editor already wrote one."""
+    if author.bio or not bio:
+        return
+    Author.objects.filter(pk=author.pk, bio="").update(bio=bio)
+    author.bio = bio
+
+
+def sections_file(sections: Sequence[Section]) -> None:
+    """Save where sections sit: parent, description and whether the navigation shows them."""
+    if sections:
+        Section.objects.bulk_update(list(sections), ["parent", "in_navigation", "description"])
+
+
 @dataclass
 class ArticleRecord:
     """One article as an importer hands it over: names, not database rows."""

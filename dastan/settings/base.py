@@ -150,3 +150,4 @@ DASTAN_SITE = {
 }
 DASTAN_SEARCH: dict = {}
 DASTAN_RATES: dict = {}
+DASTAN_REDIRECTS: dict = {}

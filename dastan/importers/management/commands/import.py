@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from tqdm import tqdm
 
 from dastan.importers.jsonlines import articles_load
@@ -34,6 +35,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        if connection.vendor == "sqlite":
+            # Mapped pages of a large database count as the importer's resident
+            # memory, and an import reads too little to gain from mapping.
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA mmap_size=0")
         if options["verb"] == "articles":
             self.import_articles(options)
         elif options["verb"] == "wordpress":

@@ -1,0 +1,1 @@
+"""Import a WordPress eXtended RSS export: wxr.py (parse) -> mapping.py -> load.py."""

@@ -1,0 +1,503 @@
+"""Turn WXR records into what Dastan stores: article records, names and old addresses.
+
+No database access here. ``ExportIndex`` is built in a first pass over the
+file (which also proves the XML well formed before anything is written) and
+holds what items refer to by id or slug: authors, guest authors, categories,
+tags and attachments. ``post_plan`` then maps one post.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+from urllib.parse import unquote, urlsplit
+
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+
+from dastan.content.models import Article
+from dastan.content.services import ArticleRecord
+from dastan.importers.wordpress.wxr import (
+    Author,
+    Channel,
+    Item,
+    Term,
+    parse_gmt,
+    read_wxr,
+)
+
+# Bump when the mapping changes, so that re-importing an unchanged export
+# rewrites the articles with the new rules.
+MAPPING_VERSION = "1"
+
+# WordPress post_status -> Dastan status. Private and trashed posts are kept
+# but never shown; "auto-draft" is WordPress's empty autosave and is skipped.
+STATUSES = {
+    "publish": Article.Status.PUBLISHED,
+    "future": Article.Status.SCHEDULED,
+    "draft": Article.Status.DRAFT,
+    "pending": Article.Status.DRAFT,
+    "private": Article.Status.UNPUBLISHED,
+    "trash": Article.Status.UNPUBLISHED,
+}
+SKIPPED_STATUSES = {"auto-draft", "inherit"}
+
+# Post meta the importer reads or that only matters inside WordPress.
+USED_META = {"_thumbnail_id", "_wp_attached_file", "_wp_old_slug", "_wp_attachment_image_alt"}
+
+TITLE_MAX = 300
+SLUG_MAX = 180
+_OEMBED_KEY = re.compile(r"_[0-9a-f]{32}$")
+_UPLOAD_PATH = re.compile(r"/(\d{4}/\d{2}/[^/?#]+)$")
+
+
+@dataclass(slots=True)
+class Attachment:
+    wp_id: int
+    url: str
+    parent: int
+    rel_path: str
+    title: str
+    caption: str
+    link: str
+    name: str
+
+
+@dataclass(slots=True)
+class GuestAuthor:
+    login: str
+    display_name: str
+    bio: str
+
+
+@dataclass
+class ExportIndex:
+    """What the first pass learns: everything items refer to, and the counts."""
+
+    channel: Channel = field(default_factory=Channel)
+    authors: dict[str, Author] = field(default_factory=dict)
+    guest_authors: dict[str, GuestAuthor] = field(default_factory=dict)
+    categories: dict[str, Term] = field(default_factory=dict)
+    tags: dict[str, Term] = field(default_factory=dict)
+    other_terms: Counter = field(default_factory=Counter)
+    attachments: dict[int, Attachment] = field(default_factory=dict)
+    post_ids: set[int] = field(default_factory=set)
+    items: Counter = field(default_factory=Counter)
+    comments: Counter = field(default_factory=Counter)
+    ignored_meta: Counter = field(default_factory=Counter)
+    section_names: dict[str, str] = field(default_factory=dict)
+    tag_names: dict[str, str] = field(default_factory=dict)
+    renamed_sections: list[dict] = field(default_factory=list)
+    declared: dict[str, set[str]] = field(default_factory=dict)
+
+    @property
+    def site(self) -> str:
+        return site_key(self.channel)
+
+    @property
+    def base_path(self) -> str:
+        """Return the blog's path prefix ('' at the root, '/demo' for a blog in /demo)."""
+        url = self.channel.base_blog_url or self.channel.link
+        return unquote(urlsplit(url).path).rstrip("/")
+
+    def add(self, record) -> None:
+        """Take one record of the first pass into account."""
+        if isinstance(record, Channel):
+            self.channel = record
+        elif isinstance(record, Author):
+            if record.login:
+                self.authors[record.login] = record
+        elif isinstance(record, Term):
+            self._add_term(record)
+        elif isinstance(record, Item):
+            self._add_item(record)
+
+    def _add_term(self, term: Term) -> None:
+        self.declared.setdefault(term.taxonomy, set()).add(term.slug)
+        if term.taxonomy == "category" and term.slug:
+            self.categories.setdefault(term.slug, term)
+        elif term.taxonomy == "post_tag" and term.slug:
+            self.tags.setdefault(term.slug, term)
+        else:
+            self.other_terms[term.taxonomy or "unknown"] += 1
+
+    def _add_item(self, item: Item) -> None:
+        self.items[(item.post_type, item.status)] += 1
+        for comment in item.comments:
+            kind = comment.type
+            self.comments[kind] += 1
+            if comment.approved != "1":
+                self.comments["unapproved"] += 1
+            if comment.parent:
+                self.comments["replies"] += 1
+        for key, _ in item.meta:
+            if key not in USED_META and not key.startswith("cap-"):
+                self.ignored_meta[_OEMBED_KEY.sub("_*", key)] += 1
+        if item.post_type == "post":
+            self.post_ids.add(item.wp_id)
+            for term in item.terms:
+                # WXR 1.0 items may name categories not declared in the channel.
+                if term.domain == "category" and (term.slug or term.name):
+                    slug = term.slug or slugify(term.name)
+                    self.categories.setdefault(slug, Term("category", slug, term.name))
+                elif term.domain in ("post_tag", "tag") and (term.slug or term.name):
+                    slug = term.slug or slugify(term.name)
+                    self.tags.setdefault(slug, Term("post_tag", slug, term.name))
+        elif item.post_type == "attachment":
+            self.attachments[item.wp_id] = Attachment(
+                wp_id=item.wp_id,
+                url=item.attachment_url,
+                parent=item.parent,
+                rel_path=upload_rel_path(item),
+                title=item.title,
+                caption=item.excerpt.strip(),
+                link=item.link,
+                name=item.name,
+            )
+        elif item.post_type == "guest-author":
+            login = item.meta_value("cap-user_login") or item.name
+            self.guest_authors[login] = GuestAuthor(
+                login=login,
+                display_name=item.meta_value("cap-display_name") or item.title or login,
+                bio=item.meta_value("cap-description"),
+            )
+
+    def finish(self) -> None:
+        """Name sections and tags once all terms are known.
+
+        Sections and tags are matched by name (their slug comes from the
+        name), so two categories with the same name would become one section;
+        the later one is renamed "Name (Parent)" and reported.
+        """
+        taken: dict[str, str] = {}
+        for slug, term in self.categories.items():
+            name = clean_title(term.name) or slug
+            if slugify(name, allow_unicode=True) in taken:
+                parent = self.categories.get(term.parent)
+                qualifier = clean_title(parent.name) if parent else slug
+                renamed = f"{name} ({qualifier})"
+                self.renamed_sections.append({"slug": slug, "name": name, "now": renamed})
+                name = renamed
+            taken[slugify(name, allow_unicode=True)] = slug
+            self.section_names[slug] = name
+        for slug, term in self.tags.items():
+            self.tag_names[slug] = clean_title(term.name) or slug
+
+    def category_path(self, slug: str) -> str:
+        """Return ``parent/child`` as WordPress builds category URLs."""
+        parts, seen = [], set()
+        while slug and slug not in seen and slug in self.categories:
+            seen.add(slug)
+            parts.append(slug)
+            slug = self.categories[slug].parent
+        return "/".join(reversed(parts))
+
+
+def index_export(
+    source: str | Path | IO[bytes], *, on_progress: Callable[[int], None] | None = None
+) -> ExportIndex:
+    """Read the whole export once and return its index; raise WxrError if it is malformed."""
+    index = ExportIndex()
+    for record in read_wxr(source, on_progress=on_progress):
+        index.add(record)
+    index.finish()
+    return index
+
+
+def site_key(channel: Channel) -> str:
+    """Return the blog's address without scheme: http and https exports are the same site."""
+    url = channel.base_blog_url or channel.link
+    parts = urlsplit(url)
+    return (parts.netloc.lower() + parts.path.rstrip("/"))[:200]
+
+
+def upload_rel_path(item: Item) -> str:
+    """Return an attachment's path inside the uploads folder, e.g. ``2008/06/a.jpg``."""
+    attached = item.meta_value("_wp_attached_file").strip().lstrip("/")
+    if attached:
+        return attached
+    match = _UPLOAD_PATH.search(urlsplit(item.attachment_url).path)
+    return unquote(match.group(1)) if match else ""
+
+
+def clean_title(value: str) -> str:
+    """Return a title as plain text: WordPress titles may hold markup and entities."""
+    if "<" in value or "&" in value:
+        value = html.unescape(strip_tags(value))
+    return " ".join(value.split())
+
+
+def url_path(url: str) -> str:
+    """Return the path (and query) of an old address, decoded, with a trailing slash."""
+    parts = urlsplit(url.strip())
+    path = unquote(parts.path) or "/"
+    path = re.sub(r"/{2,}", "/", path)
+    if not path.endswith("/"):
+        path += "/"
+    if parts.query:
+        return f"{path}?{parts.query}"
+    return path
+
+
+def has_blocks(content: str) -> bool:
+    """Return whether a body was written in the block editor.
+
+    WordPress skips ``wpautop`` for such content (``do_blocks`` removes the
+    filter when ``has_blocks()``), because blocks carry their own paragraphs.
+    """
+    return "<!-- wp:" in content
+
+
+def format_body(content: str) -> str:
+    """Return the body as WordPress would display it: paragraphs made by wpautop.
+
+    Shortcodes stay as written; they are rendered (and the HTML sanitised)
+    when a reader sees the article, so the stored body is faithful.
+    """
+    from dastan.rendering.autop import autop
+
+    if not content.strip():
+        return ""
+    if has_blocks(content):
+        return content.strip()
+    return autop(content)
+
+
+def article_status(item: Item) -> tuple[str | None, str]:
+    """Return the Dastan status for a post and a note ('' when nothing to say).
+
+    A password-protected post stays unpublished: Dastan has no passwords and
+    such a post was never meant for every reader.
+    """
+    status = STATUSES.get(item.status)
+    if status is None:
+        return None, f"status {item.status!r} is not imported"
+    if item.password and status in (Article.Status.PUBLISHED, Article.Status.SCHEDULED):
+        return Article.Status.UNPUBLISHED, "password-protected: imported unpublished"
+    return status, ""
+
+
+@dataclass
+class PostPlan:
+    """One post ready to load: the record, its old addresses and what to report."""
+
+    wp_id: int
+    guid: str
+    record: ArticleRecord
+    legacy_paths: list[str]
+    media_urls: list[str]
+    notes: list[str]
+    content_hash: str = ""
+
+    def compute_hash(self) -> str:
+        r = self.record
+        parts = [
+            MAPPING_VERSION,
+            r.title,
+            r.body,
+            r.excerpt,
+            "|".join(r.authors),
+            "|".join(r.sections),
+            "|".join(r.tags),
+            r.published_at.isoformat() if r.published_at else "",
+            str(r.status),
+            r.legacy_url,
+            r.featured_image_url,
+            r.featured_image_caption,
+            str(r.is_featured),
+            "|".join(self.legacy_paths),
+        ]
+        digest = hashlib.sha1("\x1f".join(parts).encode(), usedforsecurity=False)
+        self.content_hash = digest.hexdigest()
+        return self.content_hash
+
+
+def post_authors(item: Item, index: ExportIndex) -> tuple[list[str], list[str]]:
+    """Return the ordered byline names and any notes.
+
+    Co-Authors Plus exports each byline as a term of the ``author`` taxonomy
+    (nicename ``cap-<login>``), in byline order; without them the WordPress
+    author (``dc:creator``) is the byline.
+    """
+    notes: list[str] = []
+    logins = [
+        (t.slug[4:] if t.slug.startswith("cap-") else t.slug) or t.name
+        for t in item.terms
+        if t.domain == "author"
+    ]
+    if not logins:
+        creator = item.creator.strip()
+        if creator and creator not in index.authors:
+            repaired = creator.strip("<>& \t")
+            if repaired in index.authors or repaired in index.guest_authors:
+                notes.append(f"author {creator!r} read as {repaired!r}")
+                creator = repaired
+            else:
+                notes.append(f"author {creator!r} is not declared in the export")
+        logins = [creator] if creator else []
+    names = []
+    for login in logins:
+        if login in index.guest_authors:
+            names.append(index.guest_authors[login].display_name)
+        elif login in index.authors:
+            names.append(index.authors[login].display_name or login)
+        else:
+            names.append(login)
+    return list(dict.fromkeys(n for n in names if n.strip())), notes
+
+
+def author_name(login: str, index: ExportIndex) -> str:
+    """Return the byline name used for a WordPress login."""
+    if login in index.guest_authors:
+        return index.guest_authors[login].display_name
+    author = index.authors.get(login)
+    return (author.display_name if author else "") or login
+
+
+def _slug_hint(item: Item, title: str) -> str:
+    name = unquote(item.name).strip()
+    base = slugify(name, allow_unicode=True) or slugify(title, allow_unicode=True)
+    return (base or f"post-{item.wp_id}")[:SLUG_MAX].strip("-")
+
+
+def _published_at(item: Item):
+    return parse_gmt(item.post_date_gmt) or parse_gmt(item.post_date)
+
+
+def legacy_paths(item: Item, index: ExportIndex) -> list[str]:
+    """Return every address WordPress answered for this post."""
+    base = index.base_path
+    paths = [url_path(item.link)] if item.link else []
+    paths.append(f"{base}/?p={item.wp_id}")
+    if item.link and not urlsplit(item.link).query:
+        link_path = url_path(item.link)
+        head = link_path.rstrip("/").rsplit("/", 1)[0]
+        for key, value in item.meta:
+            old = unquote(value.strip())
+            if key == "_wp_old_slug" and old and "/" not in old:
+                paths.append(f"{head}/{old}/")
+    return list(dict.fromkeys(paths))
+
+
+def post_plan(
+    item: Item,
+    index: ExportIndex,
+    *,
+    resolve_media: Callable[[str], str | None] | None = None,
+    rewrite_body: Callable[[str], str] | None = None,
+) -> PostPlan | None:
+    """Map one post to a ``PostPlan``; return None for a status that is not imported."""
+    status, note = article_status(item)
+    if status is None:
+        return None
+    notes = [note] if note else []
+    title = clean_title(item.title)
+    if not title:
+        title = "(no title)"
+        notes.append("untitled")
+    published_at = _published_at(item)
+    if status in (Article.Status.PUBLISHED, Article.Status.SCHEDULED) and published_at is None:
+        status = Article.Status.DRAFT
+        notes.append("no date: imported as a draft")
+    if status == Article.Status.DRAFT and not item.post_date_gmt.strip("0-: "):
+        published_at = None
+    authors, author_notes = post_authors(item, index)
+    notes.extend(author_notes)
+    sections, tags = [], []
+    for term in item.terms:
+        slug = term.slug or slugify(term.name)
+        if term.domain == "category" and slug in index.section_names:
+            sections.append(index.section_names[slug])
+        elif term.domain in ("post_tag", "tag") and slug in index.tag_names:
+            tags.append(index.tag_names[slug])
+    body = format_body(item.content)
+    if rewrite_body is not None:
+        body = rewrite_body(body)
+    featured_url = featured_caption = ""
+    media_urls: list[str] = []
+    thumbnail = item.meta_value("_thumbnail_id").strip()
+    if thumbnail.isdigit() and int(thumbnail) in index.attachments:
+        attachment = index.attachments[int(thumbnail)]
+        featured_caption = clean_title(attachment.caption)[:500]
+        featured_url = (resolve_media(attachment.url) if resolve_media else None) or ""
+        if not featured_url:
+            featured_url = attachment.url
+            media_urls.append(attachment.url)
+    elif thumbnail:
+        notes.append(f"featured image {thumbnail} is not in the export")
+    record = ArticleRecord(
+        title=title[:TITLE_MAX],
+        slug=_slug_hint(item, title),
+        body=body,
+        excerpt=item.excerpt.strip(),
+        authors=authors,
+        sections=list(dict.fromkeys(sections)),
+        tags=list(dict.fromkeys(tags)),
+        language=_language(index.channel.language),
+        published_at=published_at,
+        status=status,
+        legacy_url=item.link[:500],
+        featured_image_url=featured_url[:500],
+        featured_image_caption=featured_caption,
+        is_featured=item.is_sticky,
+    )
+    plan = PostPlan(
+        wp_id=item.wp_id,
+        guid=item.guid[:500],
+        record=record,
+        legacy_paths=legacy_paths(item, index),
+        media_urls=media_urls,
+        notes=notes,
+    )
+    plan.compute_hash()
+    return plan
+
+
+def _language(code: str) -> str:
+    """Return ``ru`` for a Russian site, else ``en`` (the languages Dastan knows)."""
+    return "ru" if code.lower().startswith("ru") else "en"
+
+
+def section_paths(index: ExportIndex) -> Iterable[tuple[str, str]]:
+    """Yield ``(old path, section name)`` for every category address."""
+    base = index.base_path
+    for slug, term in index.categories.items():
+        name = index.section_names[slug]
+        yield f"{base}/category/{index.category_path(slug)}/", name
+        yield f"{base}/category/{slug}/", name
+        if term.term_id:
+            yield f"{base}/?cat={term.term_id}", name
+
+
+def tag_paths(index: ExportIndex) -> Iterable[tuple[str, str]]:
+    """Yield ``(old path, tag name)`` for every tag address."""
+    base = index.base_path
+    for slug, term in index.tags.items():
+        name = index.tag_names[slug]
+        yield f"{base}/tag/{slug}/", name
+        yield f"{base}/?tag={slug}", name
+        if term.term_id:
+            yield f"{base}/?tag_id={term.term_id}", name
+
+
+def author_paths(index: ExportIndex) -> Iterable[tuple[str, str]]:
+    """Yield ``(old path, author name)`` for every author archive address."""
+    base = index.base_path
+    for login, author in index.authors.items():
+        name = author_name(login, index)
+        nicename = slugify(login) or login
+        yield f"{base}/author/{nicename}/", name
+        yield f"{base}/?author_name={nicename}", name
+        if author.wp_id:
+            yield f"{base}/?author={author.wp_id}", name
+    for login in index.guest_authors:
+        name = author_name(login, index)
+        nicename = slugify(login) or login
+        yield f"{base}/author/{nicename}/", name
+        yield f"{base}/?author_name={nicename}", name

@@ -1,0 +1,64 @@
+"""Old addresses (from a previous site) and the Dastan page each one now lives at."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+from dastan.content.models import Article, Author, Section, Tag
+
+
+class LegacyRedirect(models.Model):
+    """An old path, or path plus one query parameter (``/?p=42``), and its target.
+
+    The target is an object rather than a URL, so the redirect follows the
+    article when its date or slug changes; ``target_url`` is for files.
+    """
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Article"
+        SECTION = "section", "Section"
+        TAG = "tag", "Tag"
+        AUTHOR = "author", "Author"
+        HOME = "home", "Home page"
+        URL = "url", "Fixed address"
+
+    old_path = models.CharField(max_length=500, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="legacy_redirects"
+    )
+    section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE)
+    author = models.ForeignKey(Author, null=True, blank=True, on_delete=models.CASCADE)
+    target_url = models.CharField(max_length=500, blank=True)
+    source = models.CharField(max_length=40, default="wordpress")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.old_path
+
+    def target(self) -> str | None:
+        """Return where the old address now lives, or None when it must stay a 404.
+
+        An article that is not public (draft, unpublished, scheduled for
+        later) is never revealed through its old address.
+        """
+        kind = self.kind
+        if kind == self.Kind.ARTICLE:
+            article = self.article
+            return article.get_absolute_url() if article and article.is_public else None
+        if kind == self.Kind.SECTION and self.section:
+            return self.section.get_absolute_url()
+        if kind == self.Kind.TAG and self.tag:
+            return self.tag.get_absolute_url()
+        if kind == self.Kind.AUTHOR and self.author:
+            return self.author.get_absolute_url()
+        if kind == self.Kind.HOME:
+            return reverse("web:home")
+        return self.target_url or None
+
+    @property
+    def is_listing(self) -> bool:
+        """Return whether the target is a paged listing (``?page=N`` carries over)."""
+        return self.kind in (self.Kind.SECTION, self.Kind.TAG, self.Kind.AUTHOR, self.Kind.HOME)

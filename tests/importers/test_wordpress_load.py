@@ -1,0 +1,313 @@
+"""Loading WordPress exports: counts, idempotence, updates, dry runs, media, the report."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management.base import CommandError, OutputWrapper
+from django.db.models import Count
+
+from dastan.content.models import Article, ArticleAuthor, Author, Section, Tag
+from dastan.importers.models import WordPressItem
+from dastan.importers.wordpress import command
+from dastan.importers.wordpress.load import wordpress_import
+from dastan.importers.wordpress.wxr import WxrError
+from dastan.redirects.models import LegacyRedirect
+from tests.factories import ArticleFactory
+
+DATA = Path(__file__).parents[1] / "data" / "wxr"
+THEME = DATA / "theme-unit-test-data.xml"
+WPTEST = DATA / "wptest.xml"
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot() -> dict:
+    """Return everything an import writes, to compare two runs."""
+    return {
+        "articles": list(Article.objects.order_by("pk").values()),
+        "bylines": list(ArticleAuthor.objects.order_by("pk").values()),
+        "sections": list(Section.objects.order_by("pk").values()),
+        "tags": list(Tag.objects.order_by("pk").values()),
+        "authors": list(Author.objects.order_by("pk").values()),
+        "items": list(WordPressItem.objects.order_by("pk").values()),
+        "redirects": list(LegacyRedirect.objects.order_by("pk").values()),
+        "article_tags": list(Article.tags.through.objects.order_by("pk").values()),
+        "article_sections": list(Article.sections.through.objects.order_by("pk").values()),
+    }
+
+
+def edited_copy(tmp_path: Path, source: Path, *replacements: tuple[str, str]) -> Path:
+    text = source.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = tmp_path / source.name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class ThemeUnitImportTests:
+    def test_counts_match_readme(self):
+        """The theme unit test data imports with the README's counts."""
+        report = wordpress_import(THEME)
+        assert report.source["by_status"]["post"] == {"publish": 56, "future": 1, "draft": 1}
+        assert report.source["by_type"] == {
+            "nav_menu_item": 70,
+            "post": 58,
+            "attachment": 37,
+            "page": 21,
+        }
+        assert report.source["declared_authors"] == 2
+        assert report.source["declared_categories"] == 68
+        assert report.source["declared_tags"] == 110
+        assert report.comments["total"] == 33
+        assert report.comments["unapproved"] == 3
+        assert report.comments["replies"] == 10
+        assert report.comments["pingback"] == 2 and report.comments["trackback"] == 2
+        assert report.articles["created"] == 58
+        assert Article.objects.count() == 58
+        statuses = dict(Article.objects.values_list("status").annotate(n=Count("id")))
+        # The password-protected post is kept unpublished.
+        assert statuses == {"published": 55, "unpublished": 1, "scheduled": 1, "draft": 1}
+        assert Section.objects.count() == 68
+        assert Section.objects.exclude(parent=None).count() == 10
+        assert Author.objects.count() == 2
+        # 110 declared tags and 4 used but undeclared, two of which share a name.
+        assert Tag.objects.count() == 113
+        assert report.skipped == {"menu item": 70, "page (Dastan has no pages)": 21}
+        assert len([s for s in report.skipped_items if s["type"] == "page"]) == 21
+
+    def test_post_fields(self):
+        """Dates are GMT, sticky is featured, excerpts and many terms come along."""
+        wordpress_import(THEME)
+        sticky = Article.objects.get(slug="template-sticky")
+        assert sticky.is_featured
+        assert sticky.published_at.isoformat() == "2012-01-07T14:07:21+00:00"
+        assert Article.objects.filter(is_featured=True).count() == 1
+        assert Article.objects.get(slug="edge-case-many-categories").sections.count() == 62
+        assert Article.objects.get(slug="edge-case-many-tags").tags.count() == 45
+        excerpt = Article.objects.get(slug="template-excerpt-defined")
+        assert excerpt.excerpt.startswith("This is a user-defined post excerpt.")
+        scheduled = Article.objects.get(status="scheduled")
+        assert scheduled.published_at.year == 2030
+        assert Article.objects.get(slug="edge-case-no-title").title == "(no title)"
+        markup = Article.objects.get(slug="markup-title-with-markup")
+        assert markup.title == "Markup: Title With Markup"
+        assert markup.legacy_url.endswith("/2013/01/05/markup-title-with-markup/")
+        draft = Article.objects.get(status="draft")
+        assert draft.slug  # WordPress left it empty; Dastan needs one
+
+    def test_bodies_get_paragraphs(self):
+        """Classic bodies get wpautop paragraphs; block-editor bodies are kept as they are."""
+        wordpress_import(THEME)
+        classic = Article.objects.get(slug="template-more-tag")
+        assert classic.body.startswith("<p>")
+        blocks = Article.objects.get(slug="design-category-blocks")
+        assert blocks.body.startswith("<!-- wp:paragraph -->\n<p>")
+        caption = Article.objects.get(slug="post-format-image-caption")
+        assert "[caption" in caption.body  # rendered when shown, stored as written
+
+    def test_featured_images_kept_at_original_url(self):
+        """Without a media folder, featured images keep their original address, reported."""
+        report = wordpress_import(THEME)
+        featured = Article.objects.exclude(featured_image_url="")
+        assert featured.count() >= 1
+        for article in featured:
+            assert article.featured_image_url.startswith("https://")
+            assert article.featured_image_url in report.media["kept_original_url"]
+        assert len(report.media["kept_original_url"]) >= 37
+
+    def test_reimport_is_a_no_op(self):
+        """Importing the same file twice leaves exactly the same site."""
+        wordpress_import(THEME)
+        before = snapshot()
+        report = wordpress_import(THEME)
+        assert report.articles["unchanged"] == 58
+        assert report.articles["created"] == report.articles["updated"] == 0
+        assert snapshot() == before
+
+    def test_newer_export_updates_and_adds(self, tmp_path):
+        """A newer export rewrites the changed post and adds the new one, nothing else."""
+        wordpress_import(WPTEST)
+        untouched = Article.objects.get(slug="sticky").updated_at
+        newer = edited_copy(
+            tmp_path,
+            WPTEST,
+            ("<title>Paginated</title>", "<title>Paginated, revised</title>"),
+            (
+                "</channel>",
+                "<item><title>Fresh news</title><link>http://wptest.io/demo/fresh/</link>"
+                "<wp:post_id>5001</wp:post_id><wp:post_type>post</wp:post_type>"
+                "<wp:status>publish</wp:status><wp:post_name>fresh</wp:post_name>"
+                "<wp:post_date_gmt>2014-09-01 10:00:00</wp:post_date_gmt>"
+                "<dc:creator>dewde</dc:creator>"
+                "<content:encoded><![CDATA[Line one\n\nLine two]]></content:encoded>"
+                "</item></channel>",
+            ),
+        )
+        report = wordpress_import(newer)
+        assert report.articles == {"created": 1, "updated": 1, "unchanged": 36}
+        assert Article.objects.get(slug="paginated").title == "Paginated, revised"
+        fresh = Article.objects.get(slug="fresh")
+        assert fresh.body == "<p>Line one</p>\n<p>Line two</p>\n"
+        assert [b.author.name for b in fresh.bylines.all()] == ["Chris Ames"]
+        assert Article.objects.get(slug="sticky").updated_at == untouched
+
+    def test_existing_article_is_never_taken_over(self):
+        """A newsroom article with the same slug keeps its content; the post gets another slug."""
+        mine = ArticleFactory(slug="sticky", title="Our own")
+        wordpress_import(WPTEST)
+        mine.refresh_from_db()
+        assert mine.title == "Our own"
+        assert Article.objects.get(legacy_url="http://wptest.io/demo/sticky/").slug == "sticky-2"
+
+
+class WpTestImportTests:
+    def test_counts_match_readme(self):
+        """WP Test imports with the README's counts; every declared author writes."""
+        report = wordpress_import(WPTEST)
+        assert report.source["by_status"]["post"] == {"publish": 35, "future": 1, "draft": 1}
+        assert report.source["declared_categories"] == 42
+        assert report.source["declared_tags"] == 16
+        assert report.comments["total"] == 30
+        assert Article.objects.count() == 37
+        assert Section.objects.count() == 42
+        assert Section.objects.exclude(parent=None).count() == 6
+        assert Tag.objects.count() == 16
+        assert Author.objects.count() == 6
+        assert Author.objects.filter(bylines__isnull=False).distinct().count() == 6
+
+    def test_both_exports_in_one_site(self):
+        """Two exports sharing titles land side by side without overwriting each other."""
+        wordpress_import(THEME)
+        wordpress_import(WPTEST)
+        assert Article.objects.count() == 58 + 37
+        assert WordPressItem.objects.count() == 58 + 37
+
+
+class SafetyTests:
+    def test_malformed_file_imports_nothing(self, tmp_path):
+        """A malformed file says where it is broken, and nothing is written."""
+        broken = tmp_path / "broken.xml"
+        text = WPTEST.read_text(encoding="utf-8")
+        cut = text.rindex("</item>")
+        broken.write_text(text[:cut] + "</itme>" + text[cut + 7 :], encoding="utf-8")
+        with pytest.raises(WxrError) as caught:
+            wordpress_import(broken)
+        assert caught.value.line and caught.value.line > 1000
+        assert Article.objects.count() == 0
+        assert Section.objects.count() == Author.objects.count() == 0
+        assert LegacyRedirect.objects.count() == 0
+
+    def test_dry_run_writes_nothing(self):
+        """A dry run reports what would be created and leaves the database alone."""
+        report = wordpress_import(THEME, dry_run=True)
+        assert report.dry_run
+        assert report.articles["created"] == 58
+        assert Article.objects.count() == 0
+        assert LegacyRedirect.objects.count() == 0
+        assert WordPressItem.objects.count() == 0
+
+
+class MediaTests:
+    def test_media_dir_files_are_stored(self, tmp_path):
+        """Files found in --media-dir are stored and used; missing ones are reported."""
+        media = tmp_path / "uploads"
+        (media / "2013/03").mkdir(parents=True)
+        (media / "2013/03/featured-image-horizontal.jpg").write_bytes(b"\xff\xd8jpeg")
+        report = wordpress_import(WPTEST, media_dir=media)
+        article = Article.objects.get(slug="featured-image-horizontal")
+        name = "wordpress/2013/03/featured-image-horizontal.jpg"
+        assert default_storage.exists(name)
+        assert article.featured_image_url == default_storage.url(name)
+        assert report.media["copied"] == 1
+        old = (
+            "http://wptest.io/demo/wp-content/uploads/sites/2/2013/03/featured-image-horizontal.jpg"
+        )
+        assert old not in report.media["kept_original_url"]
+        assert len(report.media["kept_original_url"]) >= 40
+        # The old file address on the blog's own host now redirects to the copy.
+        redirect = LegacyRedirect.objects.get(
+            old_path="/demo/wp-content/uploads/sites/2/2013/03/featured-image-horizontal.jpg/"
+        )
+        assert redirect.target() == default_storage.url(name)
+
+
+COAUTHORS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"
+ xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>News</title><link>https://news.example.kz</link>
+<wp:wxr_version>1.2</wp:wxr_version><wp:base_blog_url>https://news.example.kz</wp:base_blog_url>
+<wp:author><wp:author_id>3</wp:author_id><wp:author_login>editor</wp:author_login>
+<wp:author_display_name><![CDATA[Aigerim Editor]]></wp:author_display_name></wp:author>
+<item><title>Guest Writer</title><wp:post_id>90</wp:post_id>
+<wp:post_type>guest-author</wp:post_type>
+<wp:status>publish</wp:status><wp:post_name>cap-timur</wp:post_name>
+<wp:postmeta><wp:meta_key>cap-user_login</wp:meta_key>
+<wp:meta_value>timur</wp:meta_value></wp:postmeta>
+<wp:postmeta><wp:meta_key>cap-display_name</wp:meta_key>
+<wp:meta_value>Timur Guest</wp:meta_value></wp:postmeta>
+<wp:postmeta><wp:meta_key>cap-description</wp:meta_key>
+<wp:meta_value>Writes from Bishkek.</wp:meta_value></wp:postmeta>
+</item>
+<item><title>Joint report</title><link>https://news.example.kz/2024/05/02/joint/</link>
+<wp:post_id>100</wp:post_id><wp:post_type>post</wp:post_type><wp:status>publish</wp:status>
+<wp:post_name>joint</wp:post_name><wp:post_date_gmt>2024-05-02 04:00:00</wp:post_date_gmt>
+<dc:creator>editor</dc:creator>
+<category domain="author" nicename="cap-timur"><![CDATA[timur]]></category>
+<category domain="author" nicename="cap-editor"><![CDATA[editor]]></category>
+<content:encoded><![CDATA[Text]]></content:encoded>
+<wp:postmeta><wp:meta_key>custom_field</wp:meta_key><wp:meta_value>x</wp:meta_value></wp:postmeta>
+</item>
+</channel></rss>
+"""
+
+
+class CoAuthorsTests:
+    def test_guest_authors_become_ordered_bylines(self, tmp_path):
+        """Co-Authors Plus bylines keep their order; guest authors bring their bio."""
+        path = tmp_path / "cap.xml"
+        path.write_text(COAUTHORS, encoding="utf-8")
+        report = wordpress_import(path)
+        article = Article.objects.get(slug="joint")
+        names = [b.author.name for b in article.bylines.all()]
+        assert names == ["Timur Guest", "Aigerim Editor"]
+        assert Author.objects.get(name="Timur Guest").bio == "Writes from Bishkek."
+        assert report.ignored_post_meta == {"custom_field": 1}
+        assert LegacyRedirect.objects.get(old_path="/author/timur/").target() == (
+            Author.objects.get(name="Timur Guest").get_absolute_url()
+        )
+
+
+class CommandTests:
+    def test_writes_json_report(self, tmp_path):
+        """The command prints a summary and writes the JSON report."""
+        out = StringIO()
+        target = tmp_path / "report.json"
+        command.handle(
+            {"export": str(WPTEST), "report": str(target), "quiet_progress": True},
+            OutputWrapper(out),
+        )
+        assert "37 created" in out.getvalue()
+        data = json.loads(target.read_text())
+        assert data["articles"] == {"created": 37, "updated": 0, "unchanged": 0}
+        assert data["skipped"]["menu item"] == 102
+
+    def test_malformed_file_is_a_command_error(self, tmp_path):
+        """A malformed file ends the command with an error naming the place."""
+        bad = tmp_path / "bad.xml"
+        bad.write_text("<rss><channel><item></channel></rss>")
+        with pytest.raises(CommandError, match=r"line 1, column \d+.*nothing was imported"):
+            command.handle({"export": str(bad), "quiet_progress": True}, OutputWrapper(StringIO()))
+
+    def test_missing_file(self):
+        """A missing file is a clear command error."""
+        with pytest.raises(CommandError, match="No such file"):
+            command.handle({"export": "/nonexistent.xml"}, OutputWrapper(StringIO()))

@@ -1,0 +1,180 @@
+"""The WXR reader: streaming, namespaces, malformed and hostile files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from dastan.importers.wordpress.wxr import (
+    Author,
+    Channel,
+    Item,
+    Term,
+    WxrError,
+    parse_gmt,
+    read_wxr,
+)
+
+DATA = Path(__file__).parents[1] / "data" / "wxr"
+THEME = DATA / "theme-unit-test-data.xml"
+WPTEST = DATA / "wptest.xml"
+
+MINIMAL = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>T</title><link>http://example.org</link><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>One</title><wp:post_id>1</wp:post_id><wp:post_type>post</wp:post_type>
+<content:encoded><![CDATA[Body]]></content:encoded></item>
+</channel></rss>
+"""
+
+
+def kinds(path) -> Counter:
+    counts: Counter = Counter()
+    for record in read_wxr(path):
+        if isinstance(record, Item):
+            counts[f"item:{record.post_type}"] += 1
+        elif isinstance(record, Term):
+            counts[f"term:{record.taxonomy}"] += 1
+        else:
+            counts[type(record).__name__] += 1
+    return counts
+
+
+class ReadWxrTests:
+    def test_theme_unit_counts(self):
+        """The theme unit test export reads with the README's counts (https wp namespace)."""
+        counts = kinds(THEME)
+        assert counts["Channel"] == 1
+        assert counts["Author"] == 2
+        assert counts["item:post"] == 58
+        assert counts["item:page"] == 21
+        assert counts["item:attachment"] == 37
+        assert counts["item:nav_menu_item"] == 70
+        assert counts["term:post_tag"] == 110
+        # 68 declared categories, plus "6.1" declared again as a generic term.
+        assert counts["term:category"] == 69
+        assert counts["term:nav_menu"] == 6
+
+    def test_wptest_counts(self):
+        """The WP Test export reads with the README's counts (http wp namespace)."""
+        counts = kinds(WPTEST)
+        assert counts["Author"] == 6
+        assert counts["item:post"] == 37
+        assert counts["item:page"] == 15
+        assert counts["item:attachment"] == 44
+        assert counts["item:nav_menu_item"] == 102
+        assert counts["term:category"] == 42
+        assert counts["term:post_tag"] == 16
+
+    def test_item_fields(self):
+        """An item carries its ids, dates, terms, meta and comments."""
+        items = {r.wp_id: r for r in read_wxr(THEME) if isinstance(r, Item)}
+        sticky = items[1241]
+        assert sticky.is_sticky and sticky.name == "template-sticky"
+        assert items[1168].password == "enter"
+        assert items[1153].status == "future"
+        many = items[1152]
+        assert sum(t.domain == "category" for t in many.terms) == 63
+        assert items[1148].comments
+        assert sum(len(i.comments) for i in items.values()) == 33
+        assert items[611].attachment_url.endswith("/2008/06/canola2.jpg")
+        assert items[611].parent == 555
+
+    def test_channel_first(self):
+        """The channel comes first and knows the blog's address."""
+        first = next(iter(read_wxr(WPTEST)))
+        assert isinstance(first, Channel)
+        assert first.base_blog_url == "http://wptest.io/demo"
+        assert first.wxr_version == "1.2"
+
+    def test_authors(self):
+        """Authors are read with their login and display name."""
+        authors = [r for r in read_wxr(WPTEST) if isinstance(r, Author)]
+        assert [a.login for a in authors][:2] == ["manovotny", "dewde"]
+        assert authors[0].display_name == "Michael Novotny"
+        assert authors[0].wp_id == 1
+
+    def test_reads_file_objects_and_reports_progress(self):
+        """A file object can be read, and progress is reported in bytes."""
+        seen: list[int] = []
+        records = list(read_wxr(io.BytesIO(MINIMAL), on_progress=seen.append))
+        assert [type(r).__name__ for r in records] == ["Channel", "Item"]
+        assert sum(seen) == len(MINIMAL)
+
+    def test_wxr_10_namespace(self):
+        """Older exports (WXR 1.0 namespace) read the same way."""
+        data = MINIMAL.replace(b"export/1.2/", b"export/1.0/")
+        item = next(r for r in read_wxr(io.BytesIO(data)) if isinstance(r, Item))
+        assert item.wp_id == 1 and item.content == "Body"
+
+
+class MalformedTests:
+    def test_malformed_gives_line_and_column(self):
+        """A broken file fails with the line and column of the problem."""
+        data = MINIMAL.replace(b"</item>", b"</itme>")
+        with pytest.raises(WxrError) as caught:
+            list(read_wxr(io.BytesIO(data)))
+        assert caught.value.line == 6
+        assert caught.value.column > 0
+        assert "line 6" in str(caught.value)
+
+    def test_truncated_file(self):
+        """A file cut short fails rather than yielding half an export silently."""
+        data = THEME.read_bytes()[:200_000]
+        with pytest.raises(WxrError) as caught:
+            list(read_wxr(io.BytesIO(data)))
+        assert caught.value.line is not None
+
+    def test_not_an_export(self):
+        """Well-formed XML that is not a WordPress export is refused."""
+        with pytest.raises(WxrError, match="not a WordPress export"):
+            list(read_wxr(io.BytesIO(b"<html><body/></html>")))
+
+    def test_empty_file(self):
+        """An empty file is refused with a clear error."""
+        with pytest.raises(WxrError):
+            list(read_wxr(io.BytesIO(b"")))
+
+
+class HostileXmlTests:
+    def test_billion_laughs_refused(self):
+        """Entity expansion (billion laughs) is refused before anything expands."""
+        levels = "".join(f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
+        data = (
+            '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY l0 "ha">' + levels + "]>"
+            '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>&l9;</title>'
+            "<item><title>&l9;</title></item></channel></rss>"
+        ).encode()
+        # libxml2's own amplification guard may stop it first; either way it is refused.
+        with pytest.raises(WxrError, match="DOCTYPE|entity"):
+            list(read_wxr(io.BytesIO(data)))
+
+    def test_external_entity_refused(self, tmp_path):
+        """An external entity is never read: the DOCTYPE that declares it is refused."""
+        secret = tmp_path / "secret.txt"
+        secret.write_text("TOP SECRET")
+        data = (
+            f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file://{secret}">]>'
+            '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>&x;</title>'
+            "<item><title>&x;</title><wp:post_id>1</wp:post_id></item></channel></rss>"
+        ).encode()
+        with pytest.raises(WxrError, match="DOCTYPE"):
+            for record in read_wxr(io.BytesIO(data)):
+                assert "TOP SECRET" not in repr(record)
+
+
+class ParseGmtTests:
+    def test_parses_utc(self):
+        """WordPress GMT dates become aware UTC datetimes."""
+        assert parse_gmt("2012-01-07 14:07:21") == dt.datetime(2012, 1, 7, 14, 7, 21, tzinfo=dt.UTC)
+
+    def test_zero_date_is_none(self):
+        """The zero date of never-scheduled drafts means no date."""
+        assert parse_gmt("0000-00-00 00:00:00") is None
+        assert parse_gmt("") is None
+        assert parse_gmt("garbage") is None
