@@ -87,6 +87,10 @@ def home_blocks(*, latest: int = 7, per_section: int = 4) -> dict:
     sections in the navigation, not by the number of articles.
     """
     top = list(articles_public()[:latest])
+    # An article an editor pins leads the page until it is unpinned.
+    pinned = articles_public().filter(is_featured=True).first()
+    if pinned is not None:
+        top = [pinned, *[a for a in top if a.pk != pinned.pk]][:latest]
     shown = {a.pk for a in top}
     blocks = []
     for section in sections_in_navigation():
@@ -129,12 +133,8 @@ def article_preview_get(*, pk: int) -> Article | None:
 
 def corrections_public() -> QuerySet[Correction]:
     """Return corrections on public articles, newest first."""
-    now = timezone.now()
     return (
-        Correction.objects.filter(
-            article__status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
-            article__published_at__lte=now,
-        )
+        Correction.objects.filter(article__in=Article.objects.public())
         .select_related("article")
         .order_by("-created_at")
     )

@@ -182,6 +182,13 @@ class ArticleRecord:
     featured_image_url: str = ""
     featured_image_caption: str = ""
     is_featured: bool = False
+    # What the source supplies, for updates: None means every field (or link kind).
+    # A field it leaves out (an editor's standfirst, an unpublished status) is kept.
+    fields: frozenset[str] | None = None
+    links: frozenset[str] | None = None
+
+
+LINK_KINDS = frozenset({"sections", "tags", "places", "authors"})
 
 
 @dataclass
@@ -205,6 +212,10 @@ _PLAIN_FIELDS = (
     "is_featured",
     "teaser",
 )
+
+
+_RECORD_FIELDS = frozenset(_PLAIN_FIELDS) - {"teaser"}
+_TEASER_SOURCES = frozenset({"body", "excerpt", "standfirst"})
 
 
 def _relations_of(records: Sequence[ArticleRecord]) -> dict[str, dict]:
@@ -323,23 +334,30 @@ def articles_upsert(records: Sequence[ArticleRecord]) -> UpsertResult:
         to_update: list[tuple[Article, dict]] = []
         for slug, record in by_slug.items():
             wanted = _wanted_links(record, named)
-            values = {name: getattr(record, name) for name in _PLAIN_FIELDS if name != "teaser"}
             article = existing.get(slug)
             if article is None:
+                values = {name: getattr(record, name) for name in _RECORD_FIELDS}
                 article = Article(slug=slug, **values)
                 article.section_id = wanted["section"]
                 article.teaser = article_teaser(article)
                 to_create.append((article, wanted))
                 continue
-            probe = Article(**values)
+            supplied = _RECORD_FIELDS if record.fields is None else record.fields
+            values = {name: getattr(record, name) for name in supplied}
+            probe = Article(**{name: getattr(article, name) for name in _TEASER_SOURCES})
+            for name in _TEASER_SOURCES & values.keys():
+                setattr(probe, name, values[name])
             values["teaser"] = article_teaser(probe)
-            changed = any(getattr(article, k) != v for k, v in values.items())
-            links = current[article.pk]
-            changed = (
-                changed
-                or article.section_id != wanted["section"]
-                or any(links[k] != wanted[k] for k in ("sections", "tags", "places", "authors"))
+            links = {**current[article.pk], "section": article.section_id}
+            kinds = LINK_KINDS if record.links is None else record.links
+            if "sections" in kinds:
+                links["section"] = wanted["section"]
+            wanted = {kind: (wanted[kind] if kind in kinds else links[kind]) for kind in LINK_KINDS}
+            wanted["section"] = links["section"]
+            changed = any(getattr(article, k) != v for k, v in values.items()) or any(
+                current[article.pk][k] != wanted[k] for k in LINK_KINDS
             )
+            changed = changed or article.section_id != wanted["section"]
             if not changed:
                 result.unchanged += 1
                 continue

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
+from django.db import DatabaseError
+
 from dastan.content.models import Article, Language
 from dastan.content.services import ArticleRecord, articles_upsert
 
@@ -40,6 +42,21 @@ class LoadReport:
         return self.created + self.updated + self.unchanged + len(self.errors)
 
 
+# Longest names the content model stores (Section/Tag/Place.name, Author.name).
+NAME_LIMITS = {"author": 160, "categories": 120, "tags": 120, "places": 120}
+TITLE_LIMIT = 300
+# JSON keys -> the article fields and link kinds they supply.
+FIELD_KEYS = {
+    "title": "title",
+    "body_html": "body",
+    "excerpt": "excerpt",
+    "language": "language",
+    "published_at": "published_at",
+    "status": "status",
+}
+LINK_KEYS = {"author": "authors", "categories": "sections", "tags": "tags", "places": "places"}
+
+
 def _names(value, name: str) -> list[str]:
     if value is None:
         return []
@@ -47,7 +64,11 @@ def _names(value, name: str) -> list[str]:
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise LineError(f"{name!r} must be a string or a list of strings")
-    return [v.strip() for v in value if v.strip()]
+    names = [v.strip() for v in value if v.strip()]
+    too_long = [n for n in names if len(n) > NAME_LIMITS[name]]
+    if too_long:
+        raise LineError(f"{name!r} has a name over {NAME_LIMITS[name]} characters")
+    return names
 
 
 def _text(obj: dict, name: str, *, required: bool = False) -> str:
@@ -66,6 +87,8 @@ def record_from_json(obj: object) -> ArticleRecord:
     if not isinstance(obj, dict):
         raise LineError("a line must hold a JSON object")
     title = _text(obj, "title", required=True).strip()
+    if len(title) > TITLE_LIMIT:
+        raise LineError(f"title is over {TITLE_LIMIT} characters")
     slug = _text(obj, "slug", required=True).strip()
     if len(slug) > 200 or "/" in slug or any(c.isspace() for c in slug):
         raise LineError(f"invalid slug {slug!r}")
@@ -84,7 +107,10 @@ def record_from_json(obj: object) -> ArticleRecord:
             raise LineError(f"published_at {raw_date!r} is not ISO 8601") from exc
         if published_at.tzinfo is None:
             raise LineError(f"published_at {raw_date!r} has no UTC offset")
-        published_at = published_at.astimezone(dt.UTC)
+        try:
+            published_at = published_at.astimezone(dt.UTC)
+        except OverflowError as exc:
+            raise LineError(f"published_at {raw_date!r} is out of range") from exc
     elif status in (Article.Status.PUBLISHED, Article.Status.SCHEDULED):
         raise LineError(f"a {status} article needs published_at")
     return ArticleRecord(
@@ -99,6 +125,10 @@ def record_from_json(obj: object) -> ArticleRecord:
         language=language,
         published_at=published_at,
         status=status,
+        # On an existing article only what the line carries is updated: a line
+        # without a status leaves an article an editor unpublished alone.
+        fields=frozenset(field for key, field in FIELD_KEYS.items() if key in obj),
+        links=frozenset(kind for key, kind in LINK_KEYS.items() if key in obj),
     )
 
 
@@ -120,13 +150,24 @@ def articles_load(
 ) -> LoadReport:
     """Load every good line of ``stream`` in batches; report the bad ones."""
     report = LoadReport()
-    batch: dict[str, ArticleRecord] = {}
+    batch: dict[str, tuple[int, ArticleRecord]] = {}
 
-    def flush() -> None:
-        result = articles_upsert(list(batch.values()))
+    def count(result) -> None:
         report.created += len(result.created)
         report.updated += len(result.updated)
         report.unchanged += result.unchanged
+
+    def flush() -> None:
+        try:
+            count(articles_upsert([record for _, record in batch.values()]))
+        except DatabaseError:
+            # One line the database refuses must not cost the batch: load line by line.
+            for number, record in batch.values():
+                try:
+                    count(articles_upsert([record]))
+                except DatabaseError as exc:
+                    report.errors.append((number, f"refused by the database: {exc}".strip()))
+            report.errors.sort()
         if on_progress:
             on_progress(len(batch))
         batch.clear()
@@ -138,7 +179,7 @@ def articles_load(
         if item.slug in batch:
             # A later line for the same slug wins, as it would across batches.
             flush()
-        batch[item.slug] = item
+        batch[item.slug] = (number, item)
         if len(batch) >= BATCH_SIZE:
             flush()
     if batch:

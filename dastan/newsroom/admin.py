@@ -101,8 +101,24 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not services.can_publish(request.user):
-            fields += ["status", "published_at", "is_featured"]
+            fields += ["status", "published_at", "is_featured", "revision_note"]
         return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not services.can_publish(request.user):
+            # Marking an update is an editor's call, like publishing.
+            form.base_fields.pop("mark_revised", None)
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if services.can_publish(request.user):
+            return fieldsets
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f != "mark_revised"]})
+            for name, opts in fieldsets
+        ]
 
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is None:
@@ -129,15 +145,13 @@ class ArticleAdmin(admin.ModelAdmin):
                 raise PermissionDenied("A writer edits only their own drafts.")
         if not change:
             obj.created_by = request.user
-        if form.cleaned_data.get("mark_revised") and services.can_publish(request.user):
-            obj.revised_at = timezone.now()
         services.article_save(obj)
 
     def save_related(self, request, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        if form.cleaned_data.get("mark_revised") and form.instance.revision_note:
-            services.correction_create(
-                form.instance, kind=Correction.Kind.UPDATE, text=form.instance.revision_note
+        if form.cleaned_data.get("mark_revised"):
+            services.article_mark_revised(
+                form.instance, note=form.instance.revision_note, user=request.user
             )
         # Tags, places and bylines are saved after the article: tell listeners again.
         articles_changed.send(sender=Article, ids=[form.instance.pk])

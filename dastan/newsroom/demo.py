@@ -7,8 +7,6 @@ demo twice changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from dastan.content.models import Place, Section
 from dastan.content.services import articles_upsert
 from dastan.importers.jsonlines import BATCH_SIZE, read_records
 from dastan.newsroom.roles import EDITOR, WRITER
+from dastan.rates.services import rates_load_demo
 
 DEMO_ARTICLES = Path(__file__).resolve().parents[1] / "demo_data" / "articles.jsonl"
 SECTION_ORDER = ["Politics", "Economy", "Society", "Energy", "Environment", "Culture", "Sport"]
@@ -84,28 +83,9 @@ def demo_accounts_create() -> dict[str, str]:
     return logins
 
 
-def demo_rates_load() -> bool:
-    """Load the recorded rates history when the rates app ships one."""
-    if importlib.util.find_spec("dastan.rates.services") is None:
-        return False
-    from dastan.rates import services
-
-    loader = getattr(services, "rates_load_demo", None)
-    if loader is None:
-        return False
-    loader()
-    return True
-
-
 def demo_build() -> dict[str, str]:
     """Build the whole demo; return the staff logins."""
     demo_articles_load()
     demo_structure_arrange()
-    demo_rates_load()
+    rates_load_demo()
     return demo_accounts_create()
-
-
-def demo_article_count() -> int:
-    """Return how many articles the demo data holds (for the command's summary)."""
-    with DEMO_ARTICLES.open(encoding="utf-8") as fh:
-        return sum(1 for line in fh if line.strip() and json.loads(line))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from dastan.content.models import Article
 
@@ -37,3 +38,19 @@ class ArticleAdminForm(forms.ModelForm):
             "revision_note",
             "legacy_url",
         ]
+
+    def clean(self) -> dict:
+        """Give a published article without a time "now"; a scheduled one needs its time."""
+        data = super().clean()
+        status = data.get("status")
+        if status == Article.Status.PUBLISHED and not data.get("published_at"):
+            data["published_at"] = timezone.now()
+        if status == Article.Status.SCHEDULED:
+            when = data.get("published_at")
+            if not when:
+                self.add_error("published_at", "A scheduled article needs its publication time.")
+            elif when <= timezone.now():
+                self.add_error("published_at", "A scheduled time must be in the future.")
+        if data.get("mark_revised") and not data.get("revision_note"):
+            self.add_error("revision_note", "Say what changed: readers see this note.")
+        return data

@@ -7,18 +7,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dastan.content import selectors
+from dastan.content import selectors, services
 from dastan.web.views.pages import article_page
 
 
 @staff_member_required
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     """Show an article as readers will see it, whatever its status; never indexed."""
-    if not request.user.has_perm("content.view_article"):
-        raise PermissionDenied
     article = selectors.article_preview_get(pk=pk)
     if article is None:
         raise Http404("No such article")
+    if not (services.can_publish(request.user) or services.can_edit(request.user, article)):
+        raise PermissionDenied("Writers preview only their own drafts.")
     response = render(request, "pages/article.html", {"page": article_page(article, preview=True)})
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "private, no-store"

@@ -153,10 +153,20 @@ def source_refresh(
             logger.info("Rates: %s published nothing for %s", name, day)
             result.empty.append(name)
             return True
-        require(rates, name, required_pairs(name, currencies))
+        required = required_pairs(name, currencies)
+        require(rates, name, required)
+        if currencies is not None:
+            # A fallback stands in for a few currencies only, not its whole table.
+            rates = [r for r in rates if (r.currency, r.quote) in set(required)]
     except ProviderError as exc:
         logger.error("Rates source %s failed: %s. Keeping the last good data.", exc.source, exc)
         result.errors.append(exc)
+        return False
+    except Exception as exc:
+        # A parser bug in one source must not stop the others or the fallback.
+        error = ProviderError(name, f"unexpected {type(exc).__name__}: {exc}")
+        logger.exception("Rates source %s failed: %s. Keeping the last good data.", name, error)
+        result.errors.append(error)
         return False
     result.stored += rates_store(rates)
     result.fetched.append(name)
@@ -248,17 +258,22 @@ def demo_dates(count: int, today: date) -> list[date]:
 def rates_load_demo(*, today: date | None = None) -> int:
     """Load the recorded demo history so the ticker and markets page work offline.
 
-    The history is replayed onto the weekdays ending today, so the demo looks live.
-    Does nothing when any rate is already stored; returns the number of rates created.
+    The history is replayed onto the weekdays ending today, so the demo looks
+    live. When the stored history already ends today this does nothing; when it
+    ends earlier (the demo was built on another day), the demo's series are
+    replaced with a fresh replay. Returns the number of rates created.
     """
-    if RateObservation.objects.exists():
-        return 0
     with DEMO_HISTORY.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     recorded = sorted({row["date"] for row in rows})
-    replayed = dict(
-        zip(recorded, demo_dates(len(recorded), today or timezone.localdate()), strict=True)
-    )
+    days = demo_dates(len(recorded), today or timezone.localdate())
+    newest = RateObservation.objects.order_by("-rate_date").values_list("rate_date", flat=True)
+    if newest.first() is not None and newest.first() >= days[-1]:
+        return 0
+    series = {(row["currency"], row["quote"], row["source"]) for row in rows}
+    for currency, quote, source in series:
+        RateObservation.objects.filter(currency=currency, quote=quote, source=source).delete()
+    replayed = dict(zip(recorded, days, strict=True))
     rates = [
         Rate(
             currency=row["currency"],

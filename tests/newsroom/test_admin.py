@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from dastan.content.models import Article
 from dastan.newsroom.roles import EDITOR, WRITER
-from tests.factories import ArticleFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,8 +92,59 @@ class WriterTests:
             article.refresh_from_db()
             assert article.title != "Hijacked"
 
+    def test_writer_sets_ordered_bylines(self, client):
+        client.force_login(staff("writer", WRITER))
+        first, second = AuthorFactory(name="Aida"), AuthorFactory(name="Bakyt")
+        response = client.post(
+            "/admin/content/article/add/",
+            article_form(
+                **{
+                    "bylines-TOTAL_FORMS": "2",
+                    "bylines-0-author": first.pk,
+                    "bylines-0-position": "0",
+                    "bylines-1-author": second.pk,
+                    "bylines-1-position": "1",
+                }
+            ),
+        )
+        assert response.status_code == 302
+        article = Article.objects.get(slug="budget-passes")
+        assert [b.author.name for b in article.bylines.all()] == ["Aida", "Bakyt"]
+
+    def test_writer_cannot_mark_an_update(self, client):
+        """Marking a real update is an editor's call: the posted box is ignored."""
+        writer = staff("writer", WRITER)
+        client.force_login(writer)
+        article = ArticleFactory(status="draft", published_at=None, created_by=writer)
+        response = client.post(
+            f"/admin/content/article/{article.pk}/change/",
+            article_form(
+                title=article.title,
+                slug=article.slug,
+                mark_revised="on",
+                revision_note="Writer's update",
+            ),
+        )
+        assert response.status_code == 302
+        article.refresh_from_db()
+        assert article.revised_at is None
+        assert not article.corrections.exists()
+
 
 class EditorTests:
+    def test_publishing_without_a_time_publishes_now(self, client):
+        client.force_login(staff("editor", EDITOR))
+        response = client.post("/admin/content/article/add/", article_form(status="published"))
+        assert response.status_code == 302
+        assert Article.objects.get(slug="budget-passes").is_public
+
+    def test_scheduling_without_a_time_is_a_form_error(self, client):
+        client.force_login(staff("editor", EDITOR))
+        response = client.post("/admin/content/article/add/", article_form(status="scheduled"))
+        assert response.status_code == 200
+        assert "needs its publication time" in response.content.decode()
+        assert not Article.objects.exists()
+
     def test_editor_publishes_with_the_action(self, client):
         client.force_login(staff("editor", EDITOR))
         article = ArticleFactory(status="draft", published_at=None)
@@ -152,6 +203,11 @@ class PreviewTests:
         assert response.status_code == 200
         assert b"Embargoed story" in response.content
         assert response["X-Robots-Tag"] == "noindex"
+
+    def test_writer_cannot_preview_another_writers_draft(self, client):
+        client.force_login(staff("writer", WRITER))
+        article = ArticleFactory(status="draft", published_at=None)
+        assert client.get(f"/newsroom/preview/{article.pk}/").status_code == 403
 
     def test_readers_cannot_preview(self, client):
         article = ArticleFactory(status="draft", published_at=None)

@@ -126,6 +126,17 @@ class CBUTests:
         assert rates["TMT"].rate == Decimal("4037.68")
         assert (rates["IDR"].rate, rates["IDR"].nominal) == (Decimal("7.18"), 10)
 
+    def test_json_numbers_as_well_as_strings(self):
+        """A feed that writes Rate as a JSON number (not a string) reads the same."""
+        from dastan.rates.providers import get_provider
+
+        body = (
+            b'[{"Ccy":"USD","Nominal":"1","Rate":12194.21,"Diff":-16.5,'
+            b'"Date":"01.04.2026","CcyNm_EN":"US Dollar"}]'
+        )
+        (usd,) = get_provider("cbu").parse(body)
+        assert usd.rate == Decimal("12194.21")
+
 
 class CBTTests:
     def test_xml(self):

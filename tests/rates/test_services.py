@@ -175,6 +175,22 @@ class FailureTests:
         assert shown[currency].source == source
         assert shown[currency].value == good.nominal / good.rate
 
+    def test_a_parser_bug_in_one_source_does_not_stop_the_others(self, banks, caplog, monkeypatch):
+        """An unexpected exception is logged against its source; the rest are fetched."""
+        from dastan.rates.providers import get_provider
+
+        def broken(self, *args, **kwargs):
+            raise AttributeError("'Decimal' object has no attribute 'strip'")
+
+        monkeypatch.setattr(type(get_provider("nbk")), "parse", broken)
+        with caplog.at_level(logging.ERROR, logger="dastan.rates"):
+            result = rates_refresh()
+        assert [e.source for e in result.errors] == ["nbk"]
+        assert "unexpected AttributeError" in str(result.errors[0])
+        assert "Rates source nbk failed" in caplog.text
+        assert {"nbkr", "cbu", "cbt"} <= set(result.fetched)
+        assert RateObservation.objects.filter(quote="KZT", source="erapi").exists()
+
     def test_fallback_failing_too(self, banks, caplog):
         """When the fallback fails as well, both are logged and nothing is lost."""
         rates_refresh(sources=["nbk"])
@@ -210,3 +226,24 @@ class DemoTests:
         assert [t.currency for t in shown] == ["KZT", "KGS", "TJS", "UZS", "TMT"]
         assert not any(t.stale for t in shown)
         assert shown[0].inverse == Decimal("478.77")
+
+    def test_a_demo_built_on_an_earlier_day_is_replayed_up_to_today(self):
+        """Running the demo again a week later moves the history up: the ticker is not stale."""
+        from datetime import timedelta
+
+        today = timezone.localdate()
+        rates_load_demo(today=today - timedelta(days=7))
+        assert rates_load_demo(today=today) == 430
+        assert RateObservation.objects.count() == 430
+        assert not any(t.stale for t in ticker_rates_uncached(today=today))
+
+
+class FallbackScopeTests:
+    def test_fallback_stores_only_the_currencies_it_stands_in_for(self, banks):
+        """A KZT failure stores the aggregator's USD/KZT, not its 160-currency table."""
+        banks.answer("nbk", 500)
+        rates_refresh(sources=["nbk"])
+        stored = set(
+            RateObservation.objects.filter(source="erapi").values_list("currency", "quote")
+        )
+        assert stored == {("USD", "KZT")}

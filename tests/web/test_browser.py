@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -44,7 +46,7 @@ def demo_site(tmp_path_factory):
     assert built.returncode == 0, built.stderr
     addr = f"127.0.0.1:{free_port()}"
     server = subprocess.Popen(
-        [*cli, "serve", "--addr", addr, "--workers", "1"],
+        [*cli, "serve", "--addr", addr, "--workers", "2"],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -57,7 +59,7 @@ def demo_site(tmp_path_factory):
             break
         except OSError:
             time.sleep(0.1)
-    yield {"base": base, "login": built.stdout}
+    yield {"base": base, "login": built.stdout, "env": env, "cli": cli}
     server.terminate()
     server.wait(timeout=10)
 
@@ -105,3 +107,33 @@ class DemoSiteTests:
     def test_unknown_page_is_the_site_404(self, demo_site, browser):
         browser.get(demo_site["base"] + "/no-such-page/")
         assert "Page not found" in browser.find_element(By.TAG_NAME, "h1").text
+
+    def test_unpublishing_from_another_process_reaches_every_worker(self, demo_site, browser):
+        """Two gunicorn workers and a command-line process share one cache: no stale page."""
+        browser.get(demo_site["base"] + "/")
+        link = browser.find_element(By.CSS_SELECTOR, "article.card h3 a")
+        path = urllib.parse.urlparse(link.get_attribute("href")).path
+        for _ in range(4):  # warm both workers' view of the page
+            assert urllib.request.urlopen(demo_site["base"] + path).status == 200
+        slug = path.rstrip("/").rsplit("/", 1)[-1]
+        script = (
+            "from dastan.content.models import Article; from dastan.content import services; "
+            f"services.article_unpublish(Article.objects.get(slug={slug!r}))"
+        )
+        done = subprocess.run(
+            [*demo_site["cli"], "shell", "-c", script],
+            env=demo_site["env"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        codes = []
+        for _ in range(10):
+            try:
+                codes.append(urllib.request.urlopen(demo_site["base"] + path).status)
+            except urllib.error.HTTPError as exc:
+                codes.append(exc.code)
+        assert codes == [404] * 10
+        home = urllib.request.urlopen(demo_site["base"] + "/").read().decode()
+        assert path not in home

@@ -110,9 +110,23 @@ class ListingTests:
             assert "Canal repairs" in client.get(url).content.decode(), url
         assert "Canal repairs" not in client.get("/2025/04/04/").content.decode()
 
-    def test_impossible_dates_are_404(self, client):
-        assert client.get("/2025/02/30/").status_code == 404
-        assert client.get("/2025/13/").status_code == 404
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/2025/02/30/",
+            "/2025/13/",
+            "/0001/",
+            "/0001/01/",
+            "/0001/01/01/",
+            "/9999/",
+            "/9999/12/",
+            "/9999/12/31/",
+            "/2025/00/",
+            "/2025/01/00/",
+        ],
+    )
+    def test_impossible_or_unreachable_dates_are_404(self, client, url):
+        assert client.get(url).status_code == 404
 
 
 class QueryCountTests:
@@ -169,6 +183,14 @@ class ArticlePageTests:
         assert response.status_code == 301
         assert response["Location"] == article.get_absolute_url()
 
+    @pytest.mark.parametrize("slug", ["выборы-в-казахстане", "what?", "ұлт-қазақ"])
+    def test_slugs_needing_percent_encoding_are_served(self, client, slug):
+        """The decoded request path and the encoded address name the same page: no loop."""
+        article = ArticleFactory(slug=slug, title="Unicode slug")
+        response = client.get(article.get_absolute_url())
+        assert response.status_code == 200
+        assert "Unicode slug" in response.content.decode()
+
     def test_non_public_article_is_404(self, client):
         article = ArticleFactory(status=Article.Status.DRAFT)
         assert client.get(article.get_absolute_url()).status_code == 404
@@ -206,3 +228,17 @@ class ErrorPageTests:
         response = server_error(rf.get("/"))
         assert response.status_code == 500
         assert "Something went wrong" in response.content.decode()
+
+
+class HomeTests:
+    def test_pinned_article_leads_the_home_page(self, client):
+        ArticleFactory(
+            title="Pinned analysis",
+            is_featured=True,
+            published_at=timezone.now() - dt.timedelta(days=3),
+        )
+        ArticleFactory(title="Newest brief")
+        html = client.get("/").content.decode()
+        lead = html.index("card--lead")
+        assert html.index("Pinned analysis") > lead
+        assert html.index("Pinned analysis") < html.index("Newest brief")

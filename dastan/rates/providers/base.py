@@ -196,9 +196,12 @@ class BaseProvider:
         except json.JSONDecodeError as exc:
             raise self.fail(f"malformed JSON ({exc})") from exc
 
-    def read_decimal(self, text: str | None, what: str) -> Decimal:
-        """Read a number written with a decimal point or comma; reject anything else."""
-        cleaned = (text or "").strip().replace("\xa0", "").replace(" ", "").replace(",", ".")
+    def read_decimal(self, text: str | Decimal | None, what: str) -> Decimal:
+        """Read a number written with a decimal point or comma; reject anything else.
+
+        JSON feeds may hand over a number already parsed (as a Decimal).
+        """
+        cleaned = _as_text(text).strip().replace("\xa0", "").replace(" ", "").replace(",", ".")
         try:
             value = Decimal(cleaned)
         except InvalidOperation:
@@ -223,7 +226,7 @@ class BaseProvider:
 
     def read_date(self, text: str | None, what: str, formats: Iterable[str]) -> date:
         """Read a date in one of ``formats``."""
-        cleaned = (text or "").strip()
+        cleaned = _as_text(text).strip()
         for fmt in formats:
             try:
                 return datetime.strptime(cleaned, fmt).date()
@@ -233,7 +236,7 @@ class BaseProvider:
 
     def read_code(self, text: str | None, what: str) -> str:
         """Read an ISO 4217 alpha code."""
-        cleaned = (text or "").strip().upper()
+        cleaned = _as_text(text).strip().upper()
         if len(cleaned) != 3 or not cleaned.isalpha():
             raise self.fail(f"{what}: bad currency code {text!r}")
         return cleaned
@@ -256,3 +259,8 @@ def require(rates: Iterable[Rate], source: str, pairs: Iterable[tuple[str, str]]
     missing = [f"{c}/{q}" for c, q in pairs if (c, q) not in present]
     if missing:
         raise ProviderError(source, f"{', '.join(missing)} missing from the list")
+
+
+def _as_text(value: object) -> str:
+    """Return a feed value as text: a JSON number arrives as a Decimal, a missing one as None."""
+    return "" if value is None else str(value)

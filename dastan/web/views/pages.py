@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.encoding import escape_uri_path
 
 from dastan.content import selectors
 from dastan.content.models import Author, Place, Section, Tag
@@ -39,7 +40,8 @@ def article(request: HttpRequest, year: int, month: str, day: str, slug: str) ->
     page = cached_fragment(f"article:{slug}", render_page)
     if page is None:
         raise Http404("No such article")
-    if request.path != page["url"]:
+    # request.path is decoded and the stored address is IRI-encoded (a Cyrillic slug).
+    if escape_uri_path(request.path) != page["url"]:
         return redirect(page["url"], permanent=True)
     return render(request, "pages/article.html", {"page": page})
 
@@ -114,37 +116,52 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _local_start(year: int, month: int = 1, day: int = 1) -> dt.datetime:
+def _local_range(start: tuple[int, ...], end: tuple[int, ...]) -> tuple[dt.datetime, dt.datetime]:
+    """Return the site-time bounds ``[start, end)`` as aware datetimes, or 404 for no such date.
+
+    Dates at the edges of the calendar (year 1, 9999-12-31) cannot be shifted
+    to UTC for the query, so they are not archive pages either.
+    """
     try:
-        return timezone.make_aware(dt.datetime(year, month, day))
+        bounds = tuple(timezone.make_aware(dt.datetime(*parts)) for parts in (start, end))
+        for bound in bounds:
+            bound.astimezone(dt.UTC)
     except (ValueError, OverflowError) as exc:
         raise Http404("No such date") from exc
+    return bounds
 
 
 def year_archive(request: HttpRequest, year: int) -> HttpResponse:
-    start, end = _local_start(year), _local_start(year + 1) if year < 9999 else None
-    if end is None:
-        raise Http404("No such date")
+    start, end = _local_range((year, 1, 1), (year + 1, 1, 1))
     return _listing(
         request, heading=str(year), articles=selectors.articles_between(start, end), kind="Archive"
     )
 
 
 def month_archive(request: HttpRequest, year: int, month: str) -> HttpResponse:
-    start = _local_start(year, int(month))
-    end = _local_start(year + (start.month == 12), start.month % 12 + 1)
-    heading = start.strftime("%B %Y")
+    month_number = int(month)
+    following = (year + 1, 1, 1) if month_number == 12 else (year, month_number + 1, 1)
+    start, end = _local_range((year, month_number, 1), following)
     return _listing(
-        request, heading=heading, articles=selectors.articles_between(start, end), kind="Archive"
+        request,
+        heading=start.strftime("%B %Y"),
+        articles=selectors.articles_between(start, end),
+        kind="Archive",
     )
 
 
 def day_archive(request: HttpRequest, year: int, month: str, day: str) -> HttpResponse:
-    start = _local_start(year, int(month), int(day))
-    end = timezone.make_aware(timezone.make_naive(start) + dt.timedelta(days=1))
-    heading = start.strftime("%d %B %Y")
+    try:
+        date = dt.date(year, int(month), int(day))
+        following = date + dt.timedelta(days=1)
+    except (ValueError, OverflowError) as exc:
+        raise Http404("No such date") from exc
+    start, end = _local_range(date.timetuple()[:3], following.timetuple()[:3])
     return _listing(
-        request, heading=heading, articles=selectors.articles_between(start, end), kind="Archive"
+        request,
+        heading=start.strftime("%d %B %Y"),
+        articles=selectors.articles_between(start, end),
+        kind="Archive",
     )
 
 

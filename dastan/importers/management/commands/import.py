@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -24,10 +23,6 @@ class Command(BaseCommand):
         self._add_wordpress(verbs)
 
     def _add_wordpress(self, verbs) -> None:
-        try:
-            importlib.util.find_spec("dastan.importers.wordpress.command")
-        except ModuleNotFoundError:
-            return
         from dastan.importers.wordpress import command as wordpress
 
         wordpress.add_arguments(
