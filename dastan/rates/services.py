@@ -23,6 +23,7 @@ from dastan.rates.providers.base import require
 logger = logging.getLogger("dastan.rates")
 
 TICKER_CACHE_KEY = "dastan:rates:ticker"
+MARKETS_CACHE_KEY = "dastan:rates:markets"
 DEMO_HISTORY = Path(__file__).resolve().parent / "demo_data" / "history.csv"
 
 
@@ -113,8 +114,6 @@ def rates_refresh(
     finally:
         if own_client:
             client.close()
-    if result.stored.created or result.stored.corrected:
-        cache.delete(TICKER_CACHE_KEY)
     return result
 
 
@@ -213,6 +212,9 @@ def rates_store(rates: Iterable[Rate], *, fetched_at: datetime | None = None) ->
             observation_correct(old, rate, now)
             result.corrected += 1
     RateObservation.objects.bulk_create(new)
+    if result.created or result.corrected:
+        # The ticker and the markets table are built from these rows.
+        cache.delete_many([TICKER_CACHE_KEY, MARKETS_CACHE_KEY])
     return result
 
 
@@ -285,6 +287,4 @@ def rates_load_demo(*, today: date | None = None) -> int:
         )
         for row in rows
     ]
-    created = rates_store(rates).created
-    cache.delete(TICKER_CACHE_KEY)
-    return created
+    return rates_store(rates).created

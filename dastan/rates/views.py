@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_safe
 from dastan.rates import conf, selectors
 from dastan.rates.charts import history_svg
 from dastan.rates.formatting import format_value
+from dastan.rates.services import MARKETS_CACHE_KEY
 
 
 def plain(value: Decimal) -> str:
@@ -37,8 +39,18 @@ def currency_or_404(code: str) -> str:
 def markets(request: HttpRequest) -> HttpResponse:
     """Show every currency's latest rate, change and a 90-day chart."""
     days = conf.rates_setting("HISTORY_DAYS")
+    rows = cache.get(MARKETS_CACHE_KEY)
+    if rows is None:
+        rows = markets_rows(days)
+        cache.set(MARKETS_CACHE_KEY, rows, conf.rates_setting("CACHE_TIMEOUT"))
+    context = {"rows": rows, "days": days, "quote": conf.rates_setting("QUOTE")}
+    return render(request, "rates/markets.html", context)
+
+
+def markets_rows(days: int) -> list[dict]:
+    """Return the markets table: each currency's rate, history and chart (cached by the view)."""
     rows = []
-    for rate in selectors.ticker_rates_uncached():
+    for rate in selectors.ticker_rates():
         history = selectors.currency_history(rate.currency, days=days)
         label = f"{rate.pair}, last {days} days"
         rows.append(
@@ -48,8 +60,7 @@ def markets(request: HttpRequest) -> HttpResponse:
                 "chart": history_svg(history, label=label, slug=rate.currency.lower()),
             }
         )
-    context = {"rows": rows, "days": days, "quote": conf.rates_setting("QUOTE")}
-    return render(request, "rates/markets.html", context)
+    return rows
 
 
 def history_rows(code: str) -> tuple[str, list[selectors.HistoryPoint]]:

@@ -91,6 +91,19 @@ class MarketsPageTests:
         assert "12,905.32 UZS" in html
         assert "layouts/base.html" in [t.name for t in response.templates]
 
+    def test_cached_until_new_rates_arrive(self, client, rates, django_assert_max_num_queries):
+        """A second view reads no rates from the database; stored rates refresh the table."""
+        from dastan.rates.providers import Rate
+        from dastan.rates.services import rates_store
+
+        client.get("/markets/")
+        with django_assert_max_num_queries(1):
+            client.get("/markets/")
+        today = timezone.localdate()
+        assert "470.1" not in client.get("/markets/").content.decode()
+        rates_store([Rate("USD", "KZT", Decimal("470.1"), 1, today + timedelta(days=1), "nbk")])
+        assert "470.1" in client.get("/markets/").content.decode()
+
     def test_empty(self, client):
         """Without rates the page says so."""
         assert b"No exchange rates have been fetched yet" in client.get("/markets/").content
