@@ -159,6 +159,11 @@ class Article(models.Model):
     is_featured = models.BooleanField(
         default=False, help_text="Pinned at the top of the home page."
     )
+    is_listed = models.BooleanField(
+        default=True,
+        help_text="Untick for a standalone page (About, Contact): reachable at its address, "
+        "never in listings.",
+    )
     featured_image = models.FileField(upload_to="images/%Y/%m/", blank=True)
     featured_image_url = models.URLField(max_length=500, blank=True)
     featured_image_caption = models.CharField(max_length=500, blank=True)

@@ -45,8 +45,10 @@ def article_cards(queryset: QuerySet[Article]) -> QuerySet[Article]:
 
 
 def articles_public() -> QuerySet[Article]:
-    """Return public articles, newest first, ready for cards."""
-    return article_cards(Article.objects.public().order_by("-published_at", "-id"))
+    """Return public articles that listings show, newest first, ready for cards."""
+    return article_cards(
+        Article.objects.public().filter(is_listed=True).order_by("-published_at", "-id")
+    )
 
 
 def articles_in_section(section: Section) -> QuerySet[Article]:

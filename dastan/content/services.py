@@ -182,6 +182,7 @@ class ArticleRecord:
     featured_image_url: str = ""
     featured_image_caption: str = ""
     is_featured: bool = False
+    is_listed: bool = True
     # What the source supplies, for updates: None means every field (or link kind).
     # A field it leaves out (an editor's standfirst, an unpublished status) is kept.
     fields: frozenset[str] | None = None
@@ -210,6 +211,7 @@ _PLAIN_FIELDS = (
     "featured_image_url",
     "featured_image_caption",
     "is_featured",
+    "is_listed",
     "teaser",
 )
 

@@ -33,3 +33,38 @@ class WordPressItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site} #{self.wp_id}"
+
+
+class WordPressAttachment(models.Model):
+    """One WordPress attachment (an uploaded file), for ``[gallery]`` in imported bodies.
+
+    A gallery names attachment ids (``ids="755,757"``) or, bare, shows the
+    images attached to its post; both need what the export said about the
+    file after the import is over.
+    """
+
+    site = models.CharField(max_length=200, help_text="The blog's address without scheme.")
+    wp_id = models.PositiveBigIntegerField()
+    parent_wp_id = models.PositiveBigIntegerField(default=0)
+    article = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="wordpress_attachments",
+        help_text="The article imported from the post the file is attached to.",
+    )
+    url = models.CharField(max_length=500, help_text="The stored copy, or the original address.")
+    alt = models.CharField(max_length=500, blank=True)
+    caption = models.TextField(blank=True)
+    menu_order = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "wp_id"], name="wordpress_attachment_unique_file"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site} attachment #{self.wp_id}"

@@ -51,7 +51,7 @@ class ArticleAdmin(admin.ModelAdmin):
     # Image addresses typed without a scheme are HTTPS (Django 6's default too).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "status", "published_at", "section", "language", "byline", "links"]
-    list_filter = ["status", "language", "section", "is_featured", "published_at"]
+    list_filter = ["status", "language", "section", "is_featured", "is_listed", "published_at"]
     search_fields = ["title", "slug", "standfirst"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -62,7 +62,7 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["created_by", "created_at", "updated_at", "revised_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "excerpt", "language"]}),
-        ("Publishing", {"fields": ["status", "published_at", "is_featured"]}),
+        ("Publishing", {"fields": ["status", "published_at", "is_featured", "is_listed"]}),
         ("Filing", {"fields": ["section", "sections", "tags", "places"]}),
         (
             "Featured image",

@@ -27,6 +27,7 @@ class ArticleAdminForm(forms.ModelForm):
             "status",
             "published_at",
             "is_featured",
+            "is_listed",
             "section",
             "sections",
             "tags",

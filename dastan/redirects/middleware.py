@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -17,10 +16,11 @@ QUERY_KEYS = ("p", "page_id", "attachment_id", "cat", "tag", "tag_id", "author",
 
 # Endings WordPress adds to any address: listing pages, feeds, a post's
 # own pages (<!--nextpage-->), comment pages, trackback/embed/amp views.
-_PAGED = re.compile(r"^(?P<head>.*/)page/(?P<page>\d+)/$")
-_SUFFIXES = re.compile(
-    r"^(?P<head>.*/)(?:feed/(?:rss2?/|atom/|rdf/)?|\d+/|comment-page-\d+/|trackback/|embed/|amp/)$"
-)
+# At most this many are taken off: real addresses carry one or two
+# (/category/x/page/2/feed/), and each one more is only a longer IN list.
+MAX_SUFFIXES = 3
+_FEED_FORMATS = {"rss", "rss2", "atom", "rdf"}
+_VIEWS = {"feed", "trackback", "embed", "amp"}
 
 
 class LegacyRedirectMiddleware:
@@ -51,29 +51,68 @@ class LegacyRedirectMiddleware:
 
 
 def legacy_target(path: str, query) -> str | None:
-    """Return the Dastan address for an old ``path`` and query, or None."""
+    """Return the Dastan address for an old ``path`` and query, or None.
+
+    One query whatever the path: the path and its forms without WordPress's
+    endings are looked up together.
+    """
     if not path.endswith("/"):
         path += "/"
     page = query.get("paged") or ""
     for key in QUERY_KEYS:
         value = query.get(key)
         if value:
-            found = _lookup(f"{path}?{key}={value}")
+            found = legacy_redirect_get(f"{path}?{key}={value}")
             return _with_page(found, page) if found else None
-    while True:
-        match = _PAGED.match(path)
-        if match:
-            path, page = match["head"], match["page"]
-        found = _lookup(path)
-        if found is not None:
-            return _with_page(found, page)
-        match = _SUFFIXES.match(path)
-        if not match:
-            return None
-        path = match["head"]
+    candidates = _candidates(path, page)
+    max_length = LegacyRedirect._meta.get_field("old_path").max_length
+    wanted = [old for old, _ in candidates if len(old) <= max_length]
+    if not wanted:
+        return None
+    rows = {
+        row.old_path: row
+        for row in LegacyRedirect.objects.select_related(
+            "article", "section", "tag", "author"
+        ).filter(old_path__in=wanted)
+    }
+    for old, old_page in candidates:
+        if old in rows:
+            return _with_page(rows[old], old_page)
+    return None
 
 
-def _lookup(old_path: str) -> LegacyRedirect | None:
+def _candidates(path: str, page: str) -> list[tuple[str, str]]:
+    """Return ``(old path, page)`` to try, in order: the path, then without its endings."""
+    # Empty segments go, as when the old addresses were stored ("//a" is "/a").
+    segments = [segment for segment in path.split("/") if segment]
+    found: list[tuple[str, str]] = []
+    for _ in range(MAX_SUFFIXES + 1):
+        if len(segments) >= 2 and segments[-2] == "page" and segments[-1].isdigit():
+            page, segments = segments[-1], segments[:-2]
+        found.append(("/" + "".join(f"{s}/" for s in segments), page))
+        cut = _suffix_length(segments)
+        if not cut:
+            break
+        segments = segments[:-cut]
+    return found
+
+
+def _suffix_length(segments: list[str]) -> int:
+    """Return how many trailing segments are a WordPress ending (0 when none)."""
+    if not segments:
+        return 0
+    last = segments[-1]
+    if len(segments) >= 2 and segments[-2] == "feed" and last in _FEED_FORMATS:
+        return 2
+    if last.isdigit() or last in _VIEWS:
+        return 1
+    if last.startswith("comment-page-") and last[len("comment-page-") :].isdigit():
+        return 1
+    return 0
+
+
+def legacy_redirect_get(old_path: str) -> LegacyRedirect | None:
+    """Return the redirect stored for exactly ``old_path`` (decoded, as ``request.path``)."""
     return (
         LegacyRedirect.objects.select_related("article", "section", "tag", "author")
         .filter(old_path=old_path)

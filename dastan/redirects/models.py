@@ -24,6 +24,11 @@ class LegacyRedirect(models.Model):
         URL = "url", "Fixed address"
 
     old_path = models.CharField(max_length=500, unique=True)
+    site = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The old site the address belonged to; another site's import leaves it alone.",
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     article = models.ForeignKey(
         Article, null=True, blank=True, on_delete=models.CASCADE, related_name="legacy_redirects"

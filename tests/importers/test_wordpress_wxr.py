@@ -178,3 +178,39 @@ class ParseGmtTests:
         assert parse_gmt("0000-00-00 00:00:00") is None
         assert parse_gmt("") is None
         assert parse_gmt("garbage") is None
+
+
+def with_item(fields: bytes, body: bytes = b"Body") -> bytes:
+    """Return MINIMAL with its item's id and fields replaced."""
+    return MINIMAL.replace(b"<wp:post_id>1</wp:post_id>", fields).replace(b"Body", body)
+
+
+class OddValueTests:
+    @pytest.mark.parametrize(
+        "post_id", [b"99999999999999999999", b"-5", b"0", b"abc", b"9223372036854775808"]
+    )
+    def test_bad_post_id_names_the_line(self, post_id):
+        """A post id no database column can hold is refused with the item's line."""
+        data = with_item(b"\n<wp:post_id>" + post_id + b"</wp:post_id>")
+        with pytest.raises(WxrError, match="post id") as caught:
+            list(read_wxr(io.BytesIO(data)))
+        assert caught.value.line == 5
+
+    def test_bad_parent_id_names_the_line(self):
+        """A parent id out of range is refused too; the largest id is accepted."""
+        data = with_item(
+            b"<wp:post_id>9223372036854775807</wp:post_id>" b"<wp:post_parent>-1</wp:post_parent>"
+        )
+        with pytest.raises(WxrError, match="parent id") as caught:
+            list(read_wxr(io.BytesIO(data)))
+        assert caught.value.line == 5
+        data = with_item(b"<wp:post_id>9223372036854775807</wp:post_id>")
+        items = [r for r in read_wxr(io.BytesIO(data)) if isinstance(r, Item)]
+        assert items[0].wp_id == 2**63 - 1
+
+    def test_text_node_over_ten_megabytes(self):
+        """An 11 MB post body is read whole (libxml2 refuses it without huge_tree)."""
+        body = b"<p>" + b"word " * (11 * 1024 * 1024 // 5) + b"</p>"
+        data = with_item(b"<wp:post_id>1</wp:post_id>", body)
+        items = [r for r in read_wxr(io.BytesIO(data)) if isinstance(r, Item)]
+        assert len(items[0].content) == len(body)

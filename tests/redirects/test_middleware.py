@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 from django.test import override_settings
 
-from dastan.content.models import Article
+from dastan.content.models import Article, Section, Tag
 from dastan.importers.wordpress.load import wordpress_import
-from dastan.importers.wordpress.mapping import index_export, url_path
+from dastan.importers.wordpress.mapping import index_export
+from dastan.importers.wordpress.paths import url_path
 from dastan.importers.wordpress.wxr import Item, read_wxr
 from dastan.redirects.middleware import dastan_page, legacy_target
 from dastan.redirects.models import LegacyRedirect
@@ -24,7 +26,8 @@ pytestmark = pytest.mark.django_db
 
 def as_request_path(url: str) -> str:
     parts = urlsplit(url)
-    path = quote(parts.path or "/")
+    # "//greek/x/" is in an export; the test client would read "greek" as a host.
+    path = quote(re.sub("/{2,}", "/", unquote(parts.path)) or "/")
     return f"{path}?{parts.query}" if parts.query else path
 
 
@@ -40,6 +43,35 @@ def follow_once(client, old: str) -> str:
     return target
 
 
+def check_post_links(client, exports: list[Path], *, hidden: frozenset[str] = frozenset()) -> int:
+    """Follow every post's permalink and /?p=ID; return how many public ones landed right.
+
+    ``hidden`` are permalinks the import reported as another article's own address.
+    """
+    checked = 0
+    for export in exports:
+        index = index_export(export)
+        for item in read_wxr(export):
+            if not isinstance(item, Item) or item.post_type != "post":
+                continue
+            article = Article.objects.get(
+                wordpress_items__site=index.site, wordpress_items__wp_id=item.wp_id
+            )
+            olds = [as_request_path(item.link), f"{index.base_path}/?p={item.wp_id}"]
+            for old in olds:
+                if old in hidden:
+                    assert client.get(old).status_code == 200
+                elif article.is_public:
+                    assert follow_once(client, old) == article.get_absolute_url(), old
+                    checked += 1
+                else:
+                    # Drafts, scheduled and password posts are not revealed:
+                    # their address stays a 404 (/?p=ID shows the home page).
+                    assert client.get(old).status_code in (200, 404)
+                    assert client.get(old).status_code != 301
+    return checked
+
+
 @pytest.fixture
 def imported():
     for export in EXPORTS:
@@ -49,29 +81,29 @@ def imported():
 class SampleLinksTests:
     def test_every_post_link_redirects(self, client, imported):
         """Every public post's permalink and /?p=ID land on its Dastan page."""
+        assert check_post_links(client, EXPORTS) == 2 * (55 + 34)
+
+    def test_every_page_link_redirects(self, client, imported):
+        """WordPress pages come over as articles in the unlisted Pages section; their
+        permalinks (/about/, /parent/child/) and /?page_id=ID land on them."""
         checked = 0
         for export in EXPORTS:
             index = index_export(export)
             for item in read_wxr(export):
-                if not isinstance(item, Item) or item.post_type != "post":
+                if not isinstance(item, Item) or item.post_type != "page":
                     continue
                 article = Article.objects.get(
                     wordpress_items__site=index.site, wordpress_items__wp_id=item.wp_id
                 )
-                olds = [as_request_path(item.link), f"{index.base_path}/?p={item.wp_id}"]
-                for old in olds:
-                    if article.is_public:
-                        assert follow_once(client, old) == article.get_absolute_url()
-                        checked += 1
-                    else:
-                        # Drafts, scheduled and password posts are not revealed:
-                        # their address stays a 404 (/?p=ID shows the home page).
-                        assert client.get(old).status_code in (200, 404)
-                        assert client.get(old).status_code != 301
-        assert checked == 2 * (55 + 34)
+                assert article.section.name == "Pages" and not article.section.in_navigation
+                for old in (as_request_path(item.link), f"{index.base_path}/?page_id={item.wp_id}"):
+                    assert follow_once(client, old) == article.get_absolute_url(), old
+                    checked += 1
+        assert checked == 2 * (21 + 15)
 
     def test_every_attachment_page_redirects(self, client, imported):
-        """Attachment pages land on their post, or on the file when they have none."""
+        """Attachment pages land on their post, or on the file when they have none
+        and it lives elsewhere than on the old blog's own host."""
         for export in EXPORTS:
             index = index_export(export)
             for attachment in index.attachments.values():
@@ -81,11 +113,16 @@ class SampleLinksTests:
                 ):
                     response = client.get(old)
                     if response.status_code == 404:
-                        parent = Article.objects.get(
+                        parent = Article.objects.filter(
                             wordpress_items__site=index.site,
                             wordpress_items__wp_id=attachment.parent,
-                        )
-                        assert not parent.is_public
+                        ).first()
+                        if parent is None:
+                            # No post, and the file is still on the old blog's host,
+                            # which stops answering at the DNS switch: no redirect.
+                            assert urlsplit(attachment.url).netloc == "wptest.io"
+                        else:
+                            assert not parent.is_public
                         continue
                     assert response.status_code == 301, old
                     location = response["Location"]
@@ -101,13 +138,14 @@ class SampleLinksTests:
             base = index.base_path
             for slug, term in index.categories.items():
                 path = f"{base}/category/{index.category_path(slug)}/"
-                follow_once(client, quote(path))
-                follow_once(client, quote(path + "feed/"))
+                # Slugs in an export may be percent-encoded: request them as a browser does.
+                follow_once(client, quote(unquote(path)))
+                follow_once(client, quote(unquote(path + "feed/")))
                 if term.term_id:
                     follow_once(client, f"{base}/?cat={term.term_id}")
             for slug in index.tags:
-                follow_once(client, quote(f"{base}/tag/{slug}/"))
-                follow_once(client, quote(f"{base}/tag/{slug}/feed/rss2/"))
+                follow_once(client, quote(unquote(f"{base}/tag/{slug}/")))
+                follow_once(client, quote(unquote(f"{base}/tag/{slug}/feed/rss2/")))
             for login, author in index.authors.items():
                 follow_once(client, f"{base}/author/{login}/")
                 if author.wp_id:
@@ -180,3 +218,84 @@ class MiddlewareTests:
         assert url_path("https://x.org/a//b") == "/a/b/"
         assert url_path("https://x.org/greek/%ce%b5/") == "/greek/ε/"
         assert url_path("https://x.org/?p=5") == "/?p=5"
+
+
+class TwoSitesTests:
+    def test_permalinks_in_reverse_order(self, client):
+        """A permalink whose slug another site's article took still lands on its own post.
+
+        WP Test first: its posts take the slugs, and the theme's renamed posts
+        (post-format-standard-2) must not be confused with them, although
+        /2010/10/05/post-format-standard/ looks like a Dastan article address.
+        """
+        hidden = set()
+        for export in reversed(EXPORTS):
+            hidden.update(wordpress_import(export).redirects_hidden)
+        # Same slug and same local date on both sites: Dastan's own page wins, and the
+        # import says so. Every other theme permalink reaches its own article.
+        assert hidden == {"/2013/01/05/title-with-special-characters/"}
+        assert check_post_links(client, EXPORTS, hidden=frozenset(hidden)) == 2 * (55 + 34) - 1
+        theme = Article.objects.get(
+            wordpress_items__site="wpthemetestdata.wordpress.com",
+            legacy_url__endswith="/2010/10/05/post-format-standard/",
+        )
+        assert theme.slug == "post-format-standard-2"
+
+
+class HostilePathTests:
+    def test_long_path_costs_one_query(self, client, django_assert_max_num_queries):
+        """A 404 on /x/1/1/.../1/ (3,000 characters) is answered with a single look-up."""
+        path = "/x/" + "1/" * 1500
+        with django_assert_max_num_queries(1):
+            assert legacy_target(path, {}) is None
+        assert client.get(path).status_code == 404
+
+    def test_repeated_slashes(self):
+        """A doubled slash in an old link (one is in the theme sample) still finds it."""
+        article = ArticleFactory()
+        LegacyRedirect.objects.create(
+            old_path="/greek/a/", kind=LegacyRedirect.Kind.ARTICLE, article=article
+        )
+        assert legacy_target("//greek//a/", {}) == article.get_absolute_url()
+
+    def test_endings_are_stripped_together(self, client, django_assert_max_num_queries):
+        """/category/x/page/2/feed/ finds /category/x/ in one query, with the page kept."""
+        section = SectionFactory(slug="news")
+        LegacyRedirect.objects.create(
+            old_path="/category/x/", kind=LegacyRedirect.Kind.SECTION, section=section
+        )
+        with django_assert_max_num_queries(1):
+            target = legacy_target("/category/x/page/2/feed/", {})
+        assert target == f"/section/news/?page={dastan_page(2)}"
+        assert legacy_target("/category/x/1/2/3/4/", {}) is None  # more endings than allowed
+
+
+ENCODED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"
+ xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>Новости</title><link>https://news.example.kz</link>
+<wp:wxr_version>1.2</wp:wxr_version><wp:base_blog_url>https://news.example.kz</wp:base_blog_url>
+<wp:category><wp:term_id>5</wp:term_id>
+<wp:category_nicename><![CDATA[%d0%bd%d0%be%d0%b2%d0%be%d1%81%d1%82%d0%b8]]></wp:category_nicename>
+<wp:category_parent></wp:category_parent><wp:cat_name><![CDATA[Новости]]></wp:cat_name>
+</wp:category>
+<wp:tag><wp:term_id>6</wp:term_id>
+<wp:tag_slug><![CDATA[%d1%81%d0%be%d0%bc]]></wp:tag_slug>
+<wp:tag_name><![CDATA[Сом]]></wp:tag_name></wp:tag>
+</channel></rss>
+"""
+
+
+class EncodedSlugTests:
+    def test_percent_encoded_category_and_tag(self, client, tmp_path):
+        """WordPress keeps non-ASCII slugs percent-encoded; their addresses still redirect."""
+        export = tmp_path / "ru.xml"
+        export.write_text(ENCODED, encoding="utf-8")
+        wordpress_import(export)
+        section = follow_once(client, "/category/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/")
+        assert section == Section.objects.get(name="Новости").get_absolute_url()
+        assert follow_once(client, "/tag/%D1%81%D0%BE%D0%BC/feed/") == (
+            Tag.objects.get(name="Сом").get_absolute_url()
+        )
+        assert follow_once(client, "/?tag=%D1%81%D0%BE%D0%BC").startswith("/tag/")

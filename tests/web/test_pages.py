@@ -242,3 +242,17 @@ class HomeTests:
         lead = html.index("card--lead")
         assert html.index("Pinned analysis") > lead
         assert html.index("Pinned analysis") < html.index("Newest brief")
+
+
+class UnlistedTests:
+    def test_unlisted_page_is_served_but_never_listed(self, client):
+        """A standalone page (an imported WordPress "About") has an address and no card."""
+        section = SectionFactory(name="Pages", slug="pages")
+        page = ArticleFactory(title="About the newsroom", section=section, is_listed=False)
+        ArticleFactory(title="Ordinary story", section=section)
+        assert "About the newsroom" in client.get(page.get_absolute_url()).content.decode()
+        local = timezone.localtime(page.published_at)
+        for url in ("/", "/section/pages/", f"/{local.year}/"):
+            html = client.get(url).content.decode()
+            assert "Ordinary story" in html
+            assert "About the newsroom" not in html, url

@@ -10,103 +10,52 @@ leaves the site as it was, and ``dry_run`` simply rolls it back.
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils.encoding import escape_uri_path
 
 from dastan.content.models import Article, Author, Section, Tag
 from dastan.content.services import (
     articles_upsert,
     author_bio_fill,
     authors_get_or_create,
-    sections_file,
     sections_get_or_create,
     tags_get_or_create,
     unique_slug,
 )
-from dastan.importers.models import WordPressItem
+from dastan.importers.models import WordPressAttachment, WordPressItem
+from dastan.importers.services import attachments_save, wordpress_items_save
 from dastan.importers.wordpress.mapping import (
+    IMPORTED_TYPES,
+    PAGES_SECTION,
     SLUG_MAX,
     ExportIndex,
     PostPlan,
-    author_name,
-    author_paths,
     clean_title,
     index_export,
     post_plan,
-    section_paths,
-    tag_paths,
-    url_path,
 )
 from dastan.importers.wordpress.media import MediaLibrary, upload_base
-from dastan.importers.wordpress.wxr import Item, read_wxr
+from dastan.importers.wordpress.paths import author_paths, section_paths, tag_paths, url_path
+from dastan.importers.wordpress.report import ImportReport, report_start
+from dastan.importers.wordpress.sections import sections_arrange
+from dastan.importers.wordpress.wxr import Item, WxrError, read_wxr
 from dastan.redirects.models import LegacyRedirect
+from dastan.redirects.services import RedirectRow, redirects_upsert
 
 BATCH_SIZE = 500
 REDIRECT_BATCH = 2000
-# Skipped item types listed one by one in the report; others are only counted.
-LISTED_SKIPS = {"page"}
+_ARTICLE_SHAPE = re.compile(r"^/\d{4}/\d{2}/\d{2}/(?P<slug>[^/?]+)/$")
 
 Progress = Callable[[str, int], contextlib.AbstractContextManager[Callable[[int], Any]]]
-
-
-@dataclass
-class ImportReport:
-    """What an import did, as counts and lists that can be saved as JSON."""
-
-    file: str
-    site: str
-    dry_run: bool
-    source: dict[str, Any] = field(default_factory=dict)
-    articles: Counter = field(default_factory=Counter)
-    skipped: Counter = field(default_factory=Counter)
-    skipped_items: list[dict] = field(default_factory=list)
-    authors: dict[str, int] = field(default_factory=dict)
-    sections: dict[str, int] = field(default_factory=dict)
-    tags: dict[str, int] = field(default_factory=dict)
-    media: dict[str, Any] = field(default_factory=dict)
-    redirects: int = 0
-    comments: dict[str, int] = field(default_factory=dict)
-    ignored_post_meta: dict[str, int] = field(default_factory=dict)
-    notes: list[dict] = field(default_factory=list)
-    seconds: float = 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["articles"] = {k: self.articles.get(k, 0) for k in ("created", "updated", "unchanged")}
-        data["skipped"] = dict(self.skipped.most_common())
-        return data
-
-    def summary(self) -> str:
-        """Return a few lines for the terminal."""
-        a = self.articles
-        lines = [
-            ("Dry run: nothing was written. " if self.dry_run else "")
-            + f"Articles: {a['created']} created, {a['updated']} updated, "
-            f"{a['unchanged']} unchanged.",
-            f"Authors: {self.authors.get('created', 0)} created; sections: "
-            f"{self.sections.get('created', 0)} created; tags: {self.tags.get('created', 0)} "
-            f"created; redirects: {self.redirects}.",
-            f"Media: {self.media.get('copied', 0)} copied, {self.media.get('found', 0)} "
-            f"already there, {len(self.media.get('kept_original_url', []))} kept at their "
-            "original address.",
-            f"Comments not imported: {self.comments.get('total', 0)}; ignored post meta "
-            f"entries: {sum(self.ignored_post_meta.values())}.",
-        ]
-        if self.skipped:
-            reasons = ", ".join(f"{n} {why}" for why, n in self.skipped.most_common())
-            lines.append(f"Skipped: {reasons}.")
-        if self.notes:
-            lines.append(f"Notes on {len(self.notes)} post(s): see the JSON report.")
-        return "\n".join(lines)
 
 
 @contextlib.contextmanager
@@ -135,11 +84,14 @@ def wordpress_import(
     size = path.stat().st_size
     with progress("Reading", size) as advance:
         index = index_export(path, on_progress=advance)
-    report = _start_report(path, index, dry_run, site)
+    report = report_start(path, index, dry_run=dry_run, site=site)
+    report.source["moved_from"] = moved_from(index, site=report.site)
+    channel = index.channel
     media = MediaLibrary(
         Path(media_dir) if media_dir else None,
         _upload_bases(index),
         write=not dry_run,
+        own_host=urlsplit(channel.base_blog_url or channel.link).netloc,
     )
     with transaction.atomic():
         loader = _Loader(index, media, report, batch_size=batch_size)
@@ -153,44 +105,42 @@ def wordpress_import(
         loader.finish()
         if dry_run:
             transaction.set_rollback(True)
+    own_host = set(media.missing_on_own_host)
     report.media = {
-        "copied": len(media.copied) if not dry_run else 0,
-        "would_copy": len(media.copied) if dry_run else 0,
+        "copied": len(media.copied),
+        "would_copy": len(media.would_copy),
         "found": len(media.present),
-        "kept_original_url": sorted(media.missing),
+        "kept_original_url": sorted(media.missing - own_host),
+        # These stop working when the old domain points at Dastan: copy them first.
+        "missing_on_own_host": sorted(own_host),
     }
     report.seconds = round(time.monotonic() - started, 2)
     return report
 
 
-def _start_report(path: Path, index: ExportIndex, dry_run: bool, site: str | None) -> ImportReport:
-    by_type: Counter = Counter()
-    by_status: dict[str, dict[str, int]] = {}
-    for (post_type, status), n in index.items.items():
-        by_type[post_type] += n
-        by_status.setdefault(post_type, {})[status] = n
-    report = ImportReport(file=str(path), site=site or index.site, dry_run=dry_run)
-    report.source = {
-        "wxr_version": index.channel.wxr_version,
-        "title": index.channel.title,
-        "items": sum(by_type.values()),
-        "by_type": dict(by_type.most_common()),
-        "by_status": by_status,
-        "declared_authors": len(index.authors),
-        "guest_authors": len(index.guest_authors),
-        "declared_categories": len(index.declared.get("category", ())),
-        "declared_tags": len(index.declared.get("post_tag", ())),
-        "categories": len(index.categories),
-        "tags": len(index.tags),
-        "other_terms": dict(index.other_terms),
-        "renamed_sections": index.renamed_sections,
-    }
-    report.comments = {
-        "total": sum(n for k, n in index.comments.items() if k not in ("unapproved", "replies")),
-        **dict(index.comments),
-    }
-    report.ignored_post_meta = dict(index.ignored_meta.most_common())
-    return report
+def moved_from(index: ExportIndex, *, site: str) -> str:
+    """Return the key of a blog imported before that this export is, at a new address; or ''.
+
+    WordPress keeps a post's guid when the blog moves (or is exported and
+    imported again). An export whose guids mostly belong to one blog
+    imported before is that blog: its posts are matched on guid, not
+    duplicated. A blog that merely copied some posts from another (the two
+    samples share 17) stays a blog of its own.
+    """
+    guids = sorted(index.guids)
+    if not guids:
+        return ""
+    shared: Counter = Counter()
+    for start in range(0, len(guids), 500):
+        shared.update(
+            WordPressItem.objects.filter(guid__in=guids[start : start + 500])
+            .exclude(site=site)
+            .values_list("site", flat=True)
+        )
+    if not shared:
+        return ""
+    other, count = shared.most_common(1)[0]
+    return other if count * 2 > len(guids) else ""
 
 
 def _upload_bases(index: ExportIndex) -> set[str]:
@@ -208,7 +158,7 @@ class _Loader:
         self.batch_size = batch_size
         self.batch: list[PostPlan] = []
         self.seen: set[int] = set()
-        self.redirects: dict[str, LegacyRedirect] = {}
+        self.redirects: dict[str, RedirectRow] = {}
         self.authors: dict[str, Author] = {}
 
     # People, sections and tags -------------------------------------------
@@ -216,14 +166,16 @@ class _Loader:
     def load_people_and_terms(self) -> None:
         index = self.index
         logins = list(index.authors) + [g for g in index.guest_authors if g not in index.authors]
-        names = [author_name(login, index) for login in logins]
+        names = [index.author_name(login) for login in logins]
         self.report.authors = _count_new(Author, names, authors_get_or_create)
         self.authors = authors_get_or_create(names)
         for login, guest in index.guest_authors.items():
-            author = self.authors.get(author_name(login, index))
+            author = self.authors.get(index.author_name(login))
             if author and guest.bio.strip():
                 author_bio_fill(author, bio=guest.bio.strip())
         section_names = [index.section_names[s] for s in index.categories]
+        if index.has_pages:
+            section_names.append(PAGES_SECTION)
         self.report.sections = _count_new(Section, section_names, sections_get_or_create)
         sections = sections_get_or_create(section_names)
         sections_arrange(index, sections, created=self.report.sections["created_slugs"])
@@ -245,18 +197,24 @@ class _Loader:
     # Posts -----------------------------------------------------------------
 
     def add(self, item: Item) -> None:
-        """Take one item of the second pass: queue a post, count anything else."""
-        if item.post_type != "post":
-            if item.post_type not in ("attachment",):
+        """Take one item of the second pass: queue a post or page, count anything else."""
+        if item.post_type not in IMPORTED_TYPES:
+            if item.post_type != "attachment":
                 self._skip(item, _skip_reason(item.post_type))
             return
         if item.wp_id in self.seen:
             self._skip(item, "duplicate post id")
             return
         self.seen.add(item.wp_id)
-        plan = post_plan(
-            item, self.index, resolve_media=self.media.resolve, rewrite_body=self.media.rewrite
-        )
+        try:
+            plan = post_plan(
+                item, self.index, resolve_media=self.media.resolve, rewrite_body=self.media.rewrite
+            )
+        except Exception as exc:
+            # Whatever an odd value breaks in the mapping, the editor needs the
+            # place in the file rather than a traceback.
+            message = f"post {item.wp_id} cannot be imported: {exc!r}"
+            raise WxrError(message, line=item.line) from exc
         if plan is None:
             self._skip(item, f"status {item.status or 'unknown'}")
             return
@@ -273,17 +231,17 @@ class _Loader:
         batch, self.batch = self.batch, []
         if not batch:
             return
-        known = {
-            row["wp_id"]: row
-            for row in WordPressItem.objects.filter(
-                site=self.site, wp_id__in=[p.wp_id for p in batch]
-            ).values("wp_id", "content_hash", "article_id", "article__slug")
-        }
+        known = self._known(batch)
         to_write: list[PostPlan] = []
         fresh: list[PostPlan] = []
         for plan in batch:
             row = known.get(plan.wp_id)
-            if row and row["article_id"] and row["content_hash"] == plan.content_hash:
+            if (
+                row
+                and row["site"] == self.site
+                and row["article_id"]
+                and row["content_hash"] == plan.content_hash
+            ):
                 self.report.articles["unchanged"] += 1
                 continue
             if row and row["article__slug"]:
@@ -305,30 +263,70 @@ class _Loader:
                 "slug", "id"
             )
         )
-        now = _db_now()
-        upsert_rows(
-            WordPressItem,
-            [
-                "site",
-                "wp_id",
-                "guid",
-                "post_type",
-                "article_id",
-                "content_hash",
-                "imported_at",
-                "updated_at",
+        wordpress_items_save(
+            site=self.site,
+            rows=[
+                (p.wp_id, p.guid, p.post_type, ids[p.record.slug], p.content_hash) for p in to_write
             ],
-            [
-                (self.site, p.wp_id, p.guid, "post", ids[p.record.slug], p.content_hash, now, now)
-                for p in to_write
-            ],
-            conflict=["site", "wp_id"],
-            update=["guid", "article_id", "content_hash", "updated_at"],
         )
         for plan in to_write:
             for old in plan.legacy_paths:
                 self._redirect(old, LegacyRedirect.Kind.ARTICLE, article_id=ids[plan.record.slug])
+        self._report_hidden([(p, ids[p.record.slug]) for p in to_write])
         self._flush_redirects()
+
+    def _known(self, batch: list[PostPlan]) -> dict[int, dict]:
+        """Return what earlier imports stored for these posts, by WordPress id.
+
+        Keyed on (site, post id); for a blog imported before under another
+        address (``moved_from``), a post not found so is matched on its guid.
+        """
+        fields = ("site", "wp_id", "guid", "content_hash", "article_id", "article__slug")
+        known = {
+            row["wp_id"]: row
+            for row in WordPressItem.objects.filter(
+                site=self.site, wp_id__in=[p.wp_id for p in batch]
+            ).values(*fields)
+        }
+        moved_from = self.report.source.get("moved_from")
+        missing = {p.guid: p.wp_id for p in batch if p.wp_id not in known and p.guid}
+        if moved_from and missing:
+            for row in (
+                WordPressItem.objects.filter(site=moved_from, guid__in=list(missing))
+                .exclude(article=None)
+                .values(*fields)
+            ):
+                known[missing[row["guid"]]] = row
+        return known
+
+    def _report_hidden(self, written: list[tuple[PostPlan, int]]) -> None:
+        """Note old permalinks that are now another article's Dastan address.
+
+        Dastan serves its own page there (a legacy address never hides a live
+        page), so such a link cannot reach the imported post: the report says so.
+        """
+        wanted: dict[str, list[tuple[str, PostPlan, int]]] = {}
+        for plan, article_id in written:
+            for old in plan.legacy_paths:
+                slug = _article_route_slug(old)
+                if slug:
+                    wanted.setdefault(slug, []).append((old, plan, article_id))
+        if not wanted:
+            return
+        for other in Article.objects.filter(slug__in=list(wanted)).only(
+            "slug", "published_at", "status"
+        ):
+            for old, plan, article_id in wanted[other.slug]:
+                if other.pk != article_id and other.get_absolute_url() == escape_uri_path(old):
+                    self.report.redirects_hidden.append(old)
+                    self.report.notes.append(
+                        {
+                            "wp_id": plan.wp_id,
+                            "title": plan.record.title,
+                            "note": f"old address {old} is another article's page now; "
+                            "it shows that article",
+                        }
+                    )
 
     def _assign_slugs(self, plans: list[PostPlan], *, reserved: set[str]) -> None:
         """Give new posts a slug no other article has; an existing article is never taken over."""
@@ -353,35 +351,50 @@ class _Loader:
     # Attachments -----------------------------------------------------------
 
     def load_attachments(self) -> None:
-        """Copy attachment files and redirect attachment pages to their post (or the file)."""
+        """Copy attachment files, remember them for galleries, redirect attachment pages.
+
+        An attachment page goes to its post, or else to the file; never to a
+        file still on the blog's own host, which stops answering once the
+        domain points at Dastan.
+        """
         index = self.index
-        parents = {a.parent for a in index.attachments.values() if a.parent in index.post_ids}
+        parents = sorted({a.parent for a in index.attachments.values() if a.parent})
         articles: dict[int, int] = {}
-        ordered = sorted(parents)
-        for start in range(0, len(ordered), 900):
-            chunk = ordered[start : start + 900]
+        for start in range(0, len(parents), 500):
             articles.update(
-                WordPressItem.objects.filter(site=self.site, wp_id__in=chunk)
+                WordPressItem.objects.filter(site=self.site, wp_id__in=parents[start : start + 500])
                 .exclude(article=None)
                 .values_list("wp_id", "article_id")
             )
-        site_host = urlsplit(index.channel.base_blog_url or index.channel.link).netloc.lower()
         base = index.base_path
+        rows: list[WordPressAttachment] = []
         for attachment in index.attachments.values():
             stored = self.media.resolve(attachment.url) if attachment.url else None
             file_url = stored or attachment.url
+            article_id = articles.get(attachment.parent)
+            rows.append(
+                WordPressAttachment(
+                    site=self.site,
+                    wp_id=attachment.wp_id,
+                    parent_wp_id=attachment.parent,
+                    article_id=article_id,
+                    url=file_url[:500],
+                    alt=attachment.alt,
+                    caption=attachment.caption,
+                    menu_order=attachment.menu_order,
+                )
+            )
             olds = [f"{base}/?attachment_id={attachment.wp_id}"]
             if attachment.link:
                 olds.append(url_path(attachment.link))
-            article_id = articles.get(attachment.parent)
             for old in olds:
                 if article_id:
                     self._redirect(old, LegacyRedirect.Kind.ARTICLE, article_id=article_id)
-                elif file_url:
+                elif stored or (file_url and not self.media.on_own_host(file_url)):
                     self._redirect(old, LegacyRedirect.Kind.URL, target_url=file_url[:500])
-            parts = urlsplit(attachment.url)
-            if stored and parts.netloc.lower() == site_host:
+            if stored and self.media.on_own_host(attachment.url):
                 self._redirect(url_path(attachment.url), LegacyRedirect.Kind.URL, target_url=stored)
+        attachments_save(rows)
         self._flush_redirects()
 
     def finish(self) -> None:
@@ -391,7 +404,8 @@ class _Loader:
 
     def _skip(self, item: Item, reason: str) -> None:
         self.report.skipped[reason] += 1
-        if item.post_type in LISTED_SKIPS or reason.startswith(("status", "duplicate")):
+        # Posts and pages are listed one by one; other item types are only counted.
+        if reason.startswith(("status", "duplicate")):
             self.report.skipped_items.append(
                 {
                     "wp_id": item.wp_id,
@@ -415,73 +429,38 @@ class _Loader:
     ) -> None:
         if len(old) > 500 or old in self.redirects:
             return
-        self.redirects[old] = (
+        self.redirects[old] = RedirectRow(
             old,
             kind,
-            article_id,
-            section.pk if section else None,
-            tag.pk if tag else None,
-            author.pk if author else None,
-            target_url,
+            article_id=article_id,
+            section_id=section.pk if section else None,
+            tag_id=tag.pk if tag else None,
+            author_id=author.pk if author else None,
+            target_url=target_url,
         )
 
     def _flush_redirects(self, *, force: bool = False) -> None:
         if not self.redirects or (len(self.redirects) < REDIRECT_BATCH and not force):
             return
-        now = _db_now()
-        rows = [(*row, "wordpress", now) for row in self.redirects.values()]
-        self.redirects = {}
-        upsert_rows(
-            LegacyRedirect,
-            [
-                "old_path",
-                "kind",
-                "article_id",
-                "section_id",
-                "tag_id",
-                "author_id",
-                "target_url",
-                "source",
-                "created_at",
-            ],
-            rows,
-            conflict=["old_path"],
-            update=["kind", "article_id", "section_id", "tag_id", "author_id", "target_url"],
-        )
-        self.report.redirects += len(rows)
+        rows, self.redirects = list(self.redirects.values()), {}
+        moved = self.report.source.get("moved_from")
+        outcome = redirects_upsert(rows, site=self.site, also=[moved] if moved else [])
+        self.report.redirects += outcome.written
+        self.report.redirects_claimed.extend(outcome.claimed)
 
 
-def upsert_rows(
-    model, columns: list[str], rows: list[tuple], *, conflict: list[str], update: list[str]
-) -> None:
-    """Insert ``rows``, updating ``update`` columns where ``conflict`` columns match.
+def _article_route_slug(path: str) -> str:
+    """Return the slug when ``path`` has the shape of a Dastan article address, else ''.
 
-    Plain SQL (``ON CONFLICT ... DO UPDATE``, SQLite 3.24+ and PostgreSQL):
-    for the bookkeeping tables an import fills by the hundred thousand,
-    building model instances costs more than the writes themselves.
+    A regular expression rather than ``resolve()``: it runs for every old
+    permalink of a large import. The shape is web's ``/YYYY/MM/DD/slug/``.
     """
-    if not rows:
-        return
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))}) "
-        f"ON CONFLICT ({', '.join(map(quote, conflict))}) DO UPDATE SET "
-        + ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in update)
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 2000):
-            cursor.executemany(sql, rows[start : start + 2000])
-
-
-def _db_now():
-    return connections["default"].ops.adapt_datetimefield_value(timezone.now())
+    match = _ARTICLE_SHAPE.match(path)
+    return match["slug"] if match else ""
 
 
 def _skip_reason(post_type: str) -> str:
     return {
-        "page": "page (Dastan has no pages)",
         "nav_menu_item": "menu item",
         "guest-author": "guest author (imported as an author)",
         "revision": "revision",
@@ -493,47 +472,3 @@ def _count_new(model, names: list[str], get_or_create) -> dict[str, Any]:
     existing = set(model.objects.filter(slug__in=slugs).values_list("slug", flat=True))
     new = slugs - existing
     return {"total": len(slugs), "created": len(new), "created_slugs": new}
-
-
-def sections_arrange(
-    index: ExportIndex, sections: dict[str, Section], *, created: set[str]
-) -> None:
-    """Rebuild the category tree on the sections; leave existing sections' settings alone.
-
-    A section created by the import gets its parent and description and
-    stays out of the navigation until an editor puts it there (an export may
-    have hundreds of categories). An existing section only gains a parent
-    when it has none and the link makes no loop.
-    """
-    changed: list[Section] = []
-    for slug, term in index.categories.items():
-        section = sections[index.section_names[slug]]
-        parent_name = index.section_names.get(term.parent)
-        parent = sections.get(parent_name) if parent_name else None
-        is_new = section.slug in created
-        if is_new:
-            section.in_navigation = False
-            section.description = clean_title(term.description)
-        if (
-            parent
-            and parent.pk != section.pk
-            and (is_new or section.parent_id is None)
-            and not _is_ancestor(section, parent, sections)
-        ):
-            section.parent = parent
-        if is_new or section.parent_id:
-            changed.append(section)
-    sections_file(changed)
-
-
-def _is_ancestor(section: Section, other: Section, sections: dict[str, Section]) -> bool:
-    """Return whether ``section`` is ``other`` or one of its ancestors (a loop in the making)."""
-    by_pk = {s.pk: s for s in sections.values()}
-    seen: set[int] = set()
-    node: Section | None = other
-    while node is not None and node.pk not in seen:
-        if node.pk == section.pk:
-            return True
-        seen.add(node.pk)
-        node = by_pk.get(node.parent_id) if node.parent_id else None
-    return False

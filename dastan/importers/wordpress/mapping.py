@@ -12,7 +12,7 @@ import hashlib
 import html
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -21,8 +21,10 @@ from urllib.parse import unquote, urlsplit
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
+from dastan.content import models as content
 from dastan.content.models import Article
 from dastan.content.services import ArticleRecord
+from dastan.importers.wordpress.paths import legacy_paths, wp_nicename
 from dastan.importers.wordpress.wxr import (
     Author,
     Channel,
@@ -48,11 +50,27 @@ STATUSES = {
 }
 SKIPPED_STATUSES = {"auto-draft", "inherit"}
 
-# Post meta the importer reads or that only matters inside WordPress.
-USED_META = {"_thumbnail_id", "_wp_attached_file", "_wp_old_slug", "_wp_attachment_image_alt"}
+# Post meta the importer reads; every other key is counted in the report.
+USED_META = {
+    "_thumbnail_id",
+    "_wp_attached_file",
+    "_wp_old_slug",
+    "_wp_attachment_image_alt",
+    # Co-Authors Plus guest authors: login, byline name and bio.
+    "cap-user_login",
+    "cap-display_name",
+    "cap-description",
+}
 
-TITLE_MAX = 300
-SLUG_MAX = 180
+# WordPress post types imported as articles. Pages go to an unlisted section.
+IMPORTED_TYPES = ("post", "page")
+PAGES_SECTION = "Pages"
+
+TITLE_MAX = content.Article._meta.get_field("title").max_length
+SLUG_MAX = 180  # leaves room under Article.slug's 200 for a "-N" suffix
+SECTION_NAME_MAX = content.Section._meta.get_field("name").max_length
+TAG_NAME_MAX = content.Tag._meta.get_field("name").max_length
+AUTHOR_NAME_MAX = content.Author._meta.get_field("name").max_length
 _OEMBED_KEY = re.compile(r"_[0-9a-f]{32}$")
 _UPLOAD_PATH = re.compile(r"/(\d{4}/\d{2}/[^/?#]+)$")
 
@@ -63,10 +81,10 @@ class Attachment:
     url: str
     parent: int
     rel_path: str
-    title: str
     caption: str
     link: str
-    name: str
+    alt: str = ""
+    menu_order: int = 0
 
 
 @dataclass(slots=True)
@@ -87,7 +105,8 @@ class ExportIndex:
     tags: dict[str, Term] = field(default_factory=dict)
     other_terms: Counter = field(default_factory=Counter)
     attachments: dict[int, Attachment] = field(default_factory=dict)
-    post_ids: set[int] = field(default_factory=set)
+    # Guids of the posts and pages, to recognise a blog imported before under another address.
+    guids: set[str] = field(default_factory=set)
     items: Counter = field(default_factory=Counter)
     comments: Counter = field(default_factory=Counter)
     ignored_meta: Counter = field(default_factory=Counter)
@@ -95,6 +114,12 @@ class ExportIndex:
     tag_names: dict[str, str] = field(default_factory=dict)
     renamed_sections: list[dict] = field(default_factory=list)
     declared: dict[str, set[str]] = field(default_factory=dict)
+    # WordPress user_nicename -> login, for Co-Authors Plus byline terms.
+    nicenames: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def has_pages(self) -> bool:
+        return any(post_type == "page" for post_type, _ in self.items)
 
     @property
     def site(self) -> str:
@@ -137,10 +162,11 @@ class ExportIndex:
             if comment.parent:
                 self.comments["replies"] += 1
         for key, _ in item.meta:
-            if key not in USED_META and not key.startswith("cap-"):
+            if key not in USED_META:
                 self.ignored_meta[_OEMBED_KEY.sub("_*", key)] += 1
+        if item.post_type in IMPORTED_TYPES and item.guid:
+            self.guids.add(item.guid[:500])
         if item.post_type == "post":
-            self.post_ids.add(item.wp_id)
             for term in item.terms:
                 # WXR 1.0 items may name categories not declared in the channel.
                 if term.domain == "category" and (term.slug or term.name):
@@ -155,13 +181,17 @@ class ExportIndex:
                 url=item.attachment_url,
                 parent=item.parent,
                 rel_path=upload_rel_path(item),
-                title=item.title,
-                caption=item.excerpt.strip(),
+                caption=clean_title(item.excerpt),
                 link=item.link,
-                name=item.name,
+                alt=clean_title(item.meta_value("_wp_attachment_image_alt"))[:500],
+                menu_order=max(-(2**31), min(item.menu_order, 2**31 - 1)),
             )
         elif item.post_type == "guest-author":
-            login = item.meta_value("cap-user_login") or item.name
+            # The guest's post_name is "cap-<user_nicename>"; its login is in meta.
+            nicename = unquote(item.name.removeprefix("cap-"))
+            login = item.meta_value("cap-user_login").strip() or nicename
+            if nicename:
+                self.nicenames.setdefault(nicename, login)
             self.guest_authors[login] = GuestAuthor(
                 login=login,
                 display_name=item.meta_value("cap-display_name") or item.title or login,
@@ -177,17 +207,28 @@ class ExportIndex:
         """
         taken: dict[str, str] = {}
         for slug, term in self.categories.items():
-            name = clean_title(term.name) or slug
+            name = clip(clean_title(term.name) or unquote(slug), SECTION_NAME_MAX)
             if slugify(name, allow_unicode=True) in taken:
                 parent = self.categories.get(term.parent)
-                qualifier = clean_title(parent.name) if parent else slug
-                renamed = f"{name} ({qualifier})"
+                qualifier = f" ({clean_title(parent.name) if parent else unquote(slug)})"
+                renamed = clip(name, SECTION_NAME_MAX - len(qualifier[:60])) + qualifier[:60]
                 self.renamed_sections.append({"slug": slug, "name": name, "now": renamed})
                 name = renamed
             taken[slugify(name, allow_unicode=True)] = slug
             self.section_names[slug] = name
         for slug, term in self.tags.items():
-            self.tag_names[slug] = clean_title(term.name) or slug
+            self.tag_names[slug] = clip(clean_title(term.name) or unquote(slug), TAG_NAME_MAX)
+        for login in self.authors:
+            self.nicenames.setdefault(wp_nicename(login), login)
+
+    def author_name(self, login: str) -> str:
+        """Return the byline name used for a WordPress login, cut to the model's length."""
+        if login in self.guest_authors:
+            name = self.guest_authors[login].display_name
+        else:
+            author = self.authors.get(login)
+            name = (author.display_name if author else "") or login
+        return clip(clean_title(name), AUTHOR_NAME_MAX)
 
     def category_path(self, slug: str) -> str:
         """Return ``parent/child`` as WordPress builds category URLs."""
@@ -226,23 +267,16 @@ def upload_rel_path(item: Item) -> str:
     return unquote(match.group(1)) if match else ""
 
 
+def clip(value: str, length: int) -> str:
+    """Return ``value`` cut to ``length`` characters (a model's max_length), without end spaces."""
+    return value[:length].strip()
+
+
 def clean_title(value: str) -> str:
     """Return a title as plain text: WordPress titles may hold markup and entities."""
     if "<" in value or "&" in value:
         value = html.unescape(strip_tags(value))
     return " ".join(value.split())
-
-
-def url_path(url: str) -> str:
-    """Return the path (and query) of an old address, decoded, with a trailing slash."""
-    parts = urlsplit(url.strip())
-    path = unquote(parts.path) or "/"
-    path = re.sub(r"/{2,}", "/", path)
-    if not path.endswith("/"):
-        path += "/"
-    if parts.query:
-        return f"{path}?{parts.query}"
-    return path
 
 
 def has_blocks(content: str) -> bool:
@@ -291,8 +325,8 @@ class PostPlan:
     guid: str
     record: ArticleRecord
     legacy_paths: list[str]
-    media_urls: list[str]
     notes: list[str]
+    post_type: str = "post"
     content_hash: str = ""
 
     def compute_hash(self) -> str:
@@ -321,16 +355,13 @@ class PostPlan:
 def post_authors(item: Item, index: ExportIndex) -> tuple[list[str], list[str]]:
     """Return the ordered byline names and any notes.
 
-    Co-Authors Plus exports each byline as a term of the ``author`` taxonomy
-    (nicename ``cap-<login>``), in byline order; without them the WordPress
-    author (``dc:creator``) is the byline.
+    Co-Authors Plus exports each byline as a term of the ``author`` taxonomy,
+    in byline order: its name is the login and its nicename
+    ``cap-<user_nicename>``. Without them the WordPress author
+    (``dc:creator``) is the byline.
     """
     notes: list[str] = []
-    logins = [
-        (t.slug[4:] if t.slug.startswith("cap-") else t.slug) or t.name
-        for t in item.terms
-        if t.domain == "author"
-    ]
+    logins = [_byline_login(t, index) for t in item.terms if t.domain == "author"]
     if not logins:
         creator = item.creator.strip()
         if creator and creator not in index.authors:
@@ -341,23 +372,17 @@ def post_authors(item: Item, index: ExportIndex) -> tuple[list[str], list[str]]:
             else:
                 notes.append(f"author {creator!r} is not declared in the export")
         logins = [creator] if creator else []
-    names = []
-    for login in logins:
-        if login in index.guest_authors:
-            names.append(index.guest_authors[login].display_name)
-        elif login in index.authors:
-            names.append(index.authors[login].display_name or login)
-        else:
-            names.append(login)
-    return list(dict.fromkeys(n for n in names if n.strip())), notes
+    names = (index.author_name(login) for login in logins if login)
+    return list(dict.fromkeys(n for n in names if n)), notes
 
 
-def author_name(login: str, index: ExportIndex) -> str:
-    """Return the byline name used for a WordPress login."""
-    if login in index.guest_authors:
-        return index.guest_authors[login].display_name
-    author = index.authors.get(login)
-    return (author.display_name if author else "") or login
+def _byline_login(term, index: ExportIndex) -> str:
+    """Return the login a Co-Authors Plus byline term stands for."""
+    name = term.name.strip()
+    if name in index.guest_authors or name in index.authors:
+        return name
+    nicename = unquote(term.slug.removeprefix("cap-"))
+    return index.nicenames.get(nicename) or name or nicename
 
 
 def _slug_hint(item: Item, title: str) -> str:
@@ -368,21 +393,6 @@ def _slug_hint(item: Item, title: str) -> str:
 
 def _published_at(item: Item):
     return parse_gmt(item.post_date_gmt) or parse_gmt(item.post_date)
-
-
-def legacy_paths(item: Item, index: ExportIndex) -> list[str]:
-    """Return every address WordPress answered for this post."""
-    base = index.base_path
-    paths = [url_path(item.link)] if item.link else []
-    paths.append(f"{base}/?p={item.wp_id}")
-    if item.link and not urlsplit(item.link).query:
-        link_path = url_path(item.link)
-        head = link_path.rstrip("/").rsplit("/", 1)[0]
-        for key, value in item.meta:
-            old = unquote(value.strip())
-            if key == "_wp_old_slug" and old and "/" not in old:
-                paths.append(f"{head}/{old}/")
-    return list(dict.fromkeys(paths))
 
 
 def post_plan(
@@ -409,7 +419,7 @@ def post_plan(
         published_at = None
     authors, author_notes = post_authors(item, index)
     notes.extend(author_notes)
-    sections, tags = [], []
+    sections, tags = ([PAGES_SECTION], []) if item.post_type == "page" else ([], [])
     for term in item.terms:
         slug = term.slug or slugify(term.name)
         if term.domain == "category" and slug in index.section_names:
@@ -420,7 +430,6 @@ def post_plan(
     if rewrite_body is not None:
         body = rewrite_body(body)
     featured_url = featured_caption = ""
-    media_urls: list[str] = []
     thumbnail = item.meta_value("_thumbnail_id").strip()
     if thumbnail.isdigit() and int(thumbnail) in index.attachments:
         attachment = index.attachments[int(thumbnail)]
@@ -428,7 +437,6 @@ def post_plan(
         featured_url = (resolve_media(attachment.url) if resolve_media else None) or ""
         if not featured_url:
             featured_url = attachment.url
-            media_urls.append(attachment.url)
     elif thumbnail:
         notes.append(f"featured image {thumbnail} is not in the export")
     record = ArticleRecord(
@@ -446,14 +454,15 @@ def post_plan(
         featured_image_url=featured_url[:500],
         featured_image_caption=featured_caption,
         is_featured=item.is_sticky,
+        is_listed=item.post_type != "page",
     )
     plan = PostPlan(
         wp_id=item.wp_id,
         guid=item.guid[:500],
         record=record,
         legacy_paths=legacy_paths(item, index),
-        media_urls=media_urls,
         notes=notes,
+        post_type=item.post_type,
     )
     plan.compute_hash()
     return plan
@@ -462,42 +471,3 @@ def post_plan(
 def _language(code: str) -> str:
     """Return ``ru`` for a Russian site, else ``en`` (the languages Dastan knows)."""
     return "ru" if code.lower().startswith("ru") else "en"
-
-
-def section_paths(index: ExportIndex) -> Iterable[tuple[str, str]]:
-    """Yield ``(old path, section name)`` for every category address."""
-    base = index.base_path
-    for slug, term in index.categories.items():
-        name = index.section_names[slug]
-        yield f"{base}/category/{index.category_path(slug)}/", name
-        yield f"{base}/category/{slug}/", name
-        if term.term_id:
-            yield f"{base}/?cat={term.term_id}", name
-
-
-def tag_paths(index: ExportIndex) -> Iterable[tuple[str, str]]:
-    """Yield ``(old path, tag name)`` for every tag address."""
-    base = index.base_path
-    for slug, term in index.tags.items():
-        name = index.tag_names[slug]
-        yield f"{base}/tag/{slug}/", name
-        yield f"{base}/?tag={slug}", name
-        if term.term_id:
-            yield f"{base}/?tag_id={term.term_id}", name
-
-
-def author_paths(index: ExportIndex) -> Iterable[tuple[str, str]]:
-    """Yield ``(old path, author name)`` for every author archive address."""
-    base = index.base_path
-    for login, author in index.authors.items():
-        name = author_name(login, index)
-        nicename = slugify(login) or login
-        yield f"{base}/author/{nicename}/", name
-        yield f"{base}/?author_name={nicename}", name
-        if author.wp_id:
-            yield f"{base}/?author={author.wp_id}", name
-    for login in index.guest_authors:
-        name = author_name(login, index)
-        nicename = slugify(login) or login
-        yield f"{base}/author/{nicename}/", name
-        yield f"{base}/?author_name={nicename}", name

@@ -29,12 +29,16 @@ class MediaLibrary:
         *,
         write: bool = True,
         storage: Storage | None = None,
+        own_host: str = "",
     ) -> None:
         self.media_dir = Path(media_dir).resolve() if media_dir else None
         self.bases = sorted({b for b in upload_bases if b}, key=len, reverse=True)
         self.write = write
         self.storage = storage or default_storage
+        self.own_host = own_host.lower()
         self.copied: set[str] = set()
+        # What a dry run would copy: found in the media folder, not yet stored.
+        self.would_copy: set[str] = set()
         self.present: set[str] = set()
         self.missing: set[str] = set()
         self._resolved: dict[str, str | None] = {}
@@ -66,18 +70,29 @@ class MediaLibrary:
             # A crafted path ("../../etc/passwd") must not leave the media folder.
             if source.is_relative_to(self.media_dir) and source.is_file():
                 name = f"{STORAGE_PREFIX}/{rel}"
-                if self.write and not self.storage.exists(name):
+                if self.storage.exists(name):
+                    self.present.add(name)
+                elif not self.write:
+                    self.would_copy.add(name)
+                else:
                     with source.open("rb") as handle:
                         saved = self.storage.save(name, File(handle))
                     self.copied.add(saved)
                     name = saved
-                else:
-                    self.present.add(name)
                 result = self.storage.url(name)
         if result is None:
             self.missing.add(url)
         self._resolved[url] = result
         return result
+
+    def on_own_host(self, url: str) -> bool:
+        """Return whether ``url`` is on the old blog's host (gone after the DNS switch)."""
+        return bool(self.own_host) and urlsplit(url).netloc.lower() == self.own_host
+
+    @property
+    def missing_on_own_host(self) -> list[str]:
+        """Return the missing files whose original address dies with the old blog."""
+        return sorted(url for url in self.missing if self.on_own_host(url))
 
     def rewrite(self, html: str) -> str:
         """Point upload URLs in ``html`` at the stored copies that exist."""

@@ -42,7 +42,9 @@ class WxrError(Exception):
         self.message = message
         self.line = line
         self.column = column
-        where = f"line {line}, column {column}: " if line is not None else ""
+        where = f"line {line}: " if line is not None else ""
+        if line is not None and column is not None:
+            where = f"line {line}, column {column}: "
         super().__init__(f"{where}{message}")
 
 
@@ -89,7 +91,6 @@ class ItemTerm:
 
 @dataclass(slots=True)
 class Comment:
-    wp_id: int | None
     type: str
     approved: str
     parent: int
@@ -246,7 +247,6 @@ def _term(el, kind: str) -> Term:
 def _comment(el) -> Comment:
     v = {_name(child.tag): _text(child) for child in el if _name(child.tag) != "wp:commentmeta"}
     return Comment(
-        wp_id=_int(v.get("wp:comment_id", ""), 0) or None,
         type=v.get("wp:comment_type", "") or "comment",
         approved=v.get("wp:comment_approved", ""),
         parent=_int(v.get("wp:comment_parent", "")),
@@ -278,7 +278,31 @@ def _item(el) -> Item:
         elif name in _ITEM_FIELDS:
             attr, convert = _ITEM_FIELDS[name]
             setattr(item, attr, convert(_text(child)))
+    _check_ids(item, el)
     return item
+
+
+# Ids are stored in 64-bit signed integer columns (SQLite and PostgreSQL bigint).
+MAX_ID = 2**63 - 1
+
+
+def _check_ids(item: Item, el) -> None:
+    """Refuse an item whose ids the database cannot hold, saying where it is."""
+    raw = {_name(child.tag): _text(child) for child in el if _name(child.tag) in _ID_FIELDS}
+    if not 0 < item.wp_id <= MAX_ID:
+        value = raw.get("wp:post_id", "")
+        raise WxrError(
+            f"post id {value!r} is not a whole number from 1 to {MAX_ID}", line=item.line
+        )
+    if not 0 <= item.parent <= MAX_ID:
+        value = raw.get("wp:post_parent", "")
+        raise WxrError(
+            f"post {item.wp_id}: parent id {value!r} is not a whole number from 0 to {MAX_ID}",
+            line=item.line,
+        )
+
+
+_ID_FIELDS = {"wp:post_id", "wp:post_parent"}
 
 
 _ITEM_FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
@@ -351,7 +375,9 @@ def read_wxr(
         no_network=True,
         remove_comments=True,
         remove_pis=True,
-        huge_tree=False,
+        # A long post (over 10 MB of text in one node) is legitimate; entity
+        # expansion, which huge_tree would otherwise let grow, is refused above.
+        huge_tree=True,
     )
     channel = Channel()
     channel_sent = False

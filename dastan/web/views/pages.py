@@ -12,6 +12,8 @@ from django.utils.encoding import escape_uri_path
 
 from dastan.content import selectors
 from dastan.content.models import Author, Place, Section, Tag
+from dastan.importers.selectors import article_attachments
+from dastan.redirects.middleware import legacy_redirect_get
 from dastan.rendering import reading_time, render_body
 from dastan.web.fragments import cached_fragment
 from dastan.web.paging import paginate
@@ -42,6 +44,14 @@ def article(request: HttpRequest, year: int, month: str, day: str, slug: str) ->
         raise Http404("No such article")
     # request.path is decoded and the stored address is IRI-encoded (a Cyrillic slug).
     if escape_uri_path(request.path) != page["url"]:
+        # An imported site's permalink can share the slug of another article:
+        # the address's own redirect wins over "same slug, other date".
+        legacy = legacy_redirect_get(request.path)
+        if legacy is not None:
+            target = legacy.target()
+            if target is None:
+                raise Http404("No such article")
+            return redirect(target, permanent=True)
         return redirect(page["url"], permanent=True)
     return render(request, "pages/article.html", {"page": page})
 
@@ -50,7 +60,7 @@ def article_page(item, *, preview: bool = False) -> dict:
     """Return the parts of an article page: its address, head values and rendered main block."""
     context = {
         "article": item,
-        "body": render_body(item.body),
+        "body": render_body(item.body, resolve_attachments=article_attachments(item)),
         "reading_minutes": reading_time(item.body),
         "bylines": list(item.bylines.all()),
         "preview": preview,
