@@ -142,13 +142,8 @@ def generate(path: Path, posts: int, seed: int = 20261125) -> None:
         out.write("</channel>\n</rss>\n")
 
 
-def run_import(path: Path, *, no_mmap: bool = False) -> dict:
-    """Import ``path`` into a fresh SQLite database in this process; return the figures.
-
-    ``no_mmap`` turns off SQLite's memory-mapped reads (the settings map up
-    to 256 MB of the database file, which counts in RSS), to show the
-    importer's own footprint.
-    """
+def run_import(path: Path) -> dict:
+    """Import ``path`` into a fresh SQLite database in this process; return the figures."""
     var = Path(tempfile.mkdtemp(prefix="dastan-bench-"))
     os.environ["DASTAN_VAR_DIR"] = str(var)
     os.environ["DASTAN_DEBUG"] = "0"
@@ -159,11 +154,11 @@ def run_import(path: Path, *, no_mmap: bool = False) -> dict:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    if no_mmap:
-        from django.db import connection
+    from django.db import connection
 
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA mmap_size=0")
+    # As `dastan import` does: mapped pages would count as the importer's memory.
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA mmap_size=0")
     from dastan.importers.wordpress.load import wordpress_import
 
     started = time.perf_counter()
@@ -189,13 +184,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--keep", help="Write the export here and keep it.")
-    parser.add_argument(
-        "--no-mmap", action="store_true", help="Turn off SQLite mmap (importer's own memory)."
-    )
     parser.add_argument("--import-only", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.import_only:
-        print(json.dumps(run_import(Path(args.import_only), no_mmap=args.no_mmap)))
+        print(json.dumps(run_import(Path(args.import_only))))
         return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(args.keep) if args.keep else Path(tmp) / "export.xml"
@@ -207,8 +199,7 @@ def main() -> None:
             f"{time.perf_counter() - started:.0f} s"
         )
         child = subprocess.run(
-            [sys.executable, __file__, "--import-only", str(path)]
-            + (["--no-mmap"] if args.no_mmap else []),
+            [sys.executable, __file__, "--import-only", str(path)],
             check=True,
             capture_output=True,
             text=True,
