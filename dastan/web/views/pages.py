@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -75,9 +77,13 @@ def article_page(item, *, preview: bool = False) -> dict:
     }
 
 
-def _listing(request: HttpRequest, *, heading: str, articles, kind: str, obj=None) -> HttpResponse:
+def _listing(
+    request: HttpRequest, *, heading: str, articles: Callable[[], QuerySet], kind: str, obj=None
+) -> HttpResponse:
+    """Render a listing page; ``articles`` builds its queryset only when the cache misses."""
+
     def render_results() -> str:
-        page = paginate(request, articles)
+        page = paginate(request, articles())
         return render_to_string("components/listing_results.html", {"page_obj": page})
 
     name = f"listing:{request.path}:{request.GET.get('page', '1')}"
@@ -95,7 +101,7 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
     return _listing(
         request,
         heading=obj.name,
-        articles=selectors.articles_in_section(obj),
+        articles=lambda: selectors.articles_in_section(obj),
         kind="Section",
         obj=obj,
     )
@@ -104,14 +110,22 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     obj = get_object_or_404(Tag, slug=slug)
     return _listing(
-        request, heading=obj.name, articles=selectors.articles_tagged(obj), kind="Tag", obj=obj
+        request,
+        heading=obj.name,
+        articles=lambda: selectors.articles_tagged(obj),
+        kind="Tag",
+        obj=obj,
     )
 
 
 def place(request: HttpRequest, slug: str) -> HttpResponse:
     obj = get_object_or_404(Place, slug=slug)
     return _listing(
-        request, heading=obj.name, articles=selectors.articles_in_place(obj), kind="Place", obj=obj
+        request,
+        heading=obj.name,
+        articles=lambda: selectors.articles_in_place(obj),
+        kind="Place",
+        obj=obj,
     )
 
 
@@ -120,7 +134,7 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
     return _listing(
         request,
         heading=obj.name,
-        articles=selectors.articles_by_author(obj),
+        articles=lambda: selectors.articles_by_author(obj),
         kind="Author",
         obj=obj,
     )
@@ -144,7 +158,10 @@ def _local_range(start: tuple[int, ...], end: tuple[int, ...]) -> tuple[dt.datet
 def year_archive(request: HttpRequest, year: int) -> HttpResponse:
     start, end = _local_range((year, 1, 1), (year + 1, 1, 1))
     return _listing(
-        request, heading=str(year), articles=selectors.articles_between(start, end), kind="Archive"
+        request,
+        heading=str(year),
+        articles=lambda: selectors.articles_between(start, end),
+        kind="Archive",
     )
 
 
@@ -155,7 +172,7 @@ def month_archive(request: HttpRequest, year: int, month: str) -> HttpResponse:
     return _listing(
         request,
         heading=start.strftime("%B %Y"),
-        articles=selectors.articles_between(start, end),
+        articles=lambda: selectors.articles_between(start, end),
         kind="Archive",
     )
 
@@ -170,7 +187,7 @@ def day_archive(request: HttpRequest, year: int, month: str, day: str) -> HttpRe
     return _listing(
         request,
         heading=start.strftime("%d %B %Y"),
-        articles=selectors.articles_between(start, end),
+        articles=lambda: selectors.articles_between(start, end),
         kind="Archive",
     )
 
