@@ -56,12 +56,14 @@ def legacy_target(path: str, query) -> str | None:
     One query whatever the path: the path and its forms without WordPress's
     endings are looked up together.
     """
+    if "\x00" in path:
+        return None  # no stored address holds a NUL, and PostgreSQL refuses one in a query
     if not path.endswith("/"):
         path += "/"
     page = query.get("paged") or ""
     for key in QUERY_KEYS:
         value = query.get(key)
-        if value:
+        if value and "\x00" not in value:
             found = legacy_redirect_get(f"{path}?{key}={value}")
             return _with_page(found, page) if found else None
     candidates = _candidates(path, page)
@@ -113,6 +115,8 @@ def _suffix_length(segments: list[str]) -> int:
 
 def legacy_redirect_get(old_path: str) -> LegacyRedirect | None:
     """Return the redirect stored for exactly ``old_path`` (decoded, as ``request.path``)."""
+    if "\x00" in old_path:
+        return None
     return (
         LegacyRedirect.objects.select_related("article", "section", "tag", "author")
         .filter(old_path=old_path)

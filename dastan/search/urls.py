@@ -1,2 +1,8 @@
+from django.urls import path
+
+from dastan.search import views
+
 app_name = "search"
-urlpatterns: list = []
+urlpatterns = [
+    path("search/", views.search, name="search"),
+]

@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "dastan.search.middleware.LegacySearchRedirectMiddleware",
     "dastan.redirects.middleware.LegacyRedirectMiddleware",
 ]
 

@@ -256,3 +256,24 @@ class UnlistedTests:
             html = client.get(url).content.decode()
             assert "Ordinary story" in html
             assert "About the newsroom" not in html, url
+
+
+class OddAddressTests:
+    """Odd bytes in an address give a 404 on every database, never a 500."""
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/section/a%00b/",
+            "/tag/%00/",
+            "/author/x%1f/",
+            "/2025/04/03/slug%00/",
+            "/?p=1%00",
+            "/?cat=%00",
+            "/category/a%00/",
+            "/section/politics/?page=%00",
+        ],
+    )
+    def test_control_characters_are_404(self, client, url):
+        SectionFactory(name="Politics", slug="politics")
+        assert client.get(url).status_code < 500

@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('content', '0002_listing_indexes'),
+        ("content", "0002_listing_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='is_listed',
-            field=models.BooleanField(default=True, help_text='Untick for a standalone page (About, Contact): reachable at its address, never in listings.'),
+            model_name="article",
+            name="is_listed",
+            field=models.BooleanField(
+                default=True,
+                help_text="Untick for a standalone page (About, Contact): reachable at its address, never in listings.",
+            ),
         ),
     ]

@@ -1,0 +1,202 @@
+"""The interface every search backend implements, and what it is given and returns.
+
+A backend indexes *documents* (:class:`Document`, built from articles by
+:mod:`dastan.search.documents`) and answers a parsed :class:`~dastan.search.query.Query`.
+Only articles that are published or scheduled are in an index; the time test
+(``published_at <= now``) is made at query time, so a scheduled article appears
+at its time with no job running.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from django.conf import settings
+
+from dastan.search.query import Query
+
+# Document keys put the language edition in the top bits, the publication time
+# (seconds since 1970) in the middle and the article id in the low 28 bits.
+# Within one edition, key order is publication order; an edition and a date
+# range are then one key range, which FTS5 and a B-tree both scan cheaply.
+ID_BITS = 28
+TIME_BITS = 32
+ID_MASK = (1 << ID_BITS) - 1
+TIME_MASK = (1 << TIME_BITS) - 1
+LANGUAGE_CODES = {"en": 1, "ru": 2, "kk": 3, "uz": 4, "ky": 5, "tg": 6, "tk": 7}
+
+
+def _seconds(moment: dt.datetime) -> int:
+    return min(max(int(moment.timestamp()), 0), TIME_MASK)
+
+
+def doc_key(published_at: dt.datetime, article_id: int, language: str = "") -> int:
+    """Return the document key of an article: edition, then publication time, then id."""
+    lang = LANGUAGE_CODES.get(language, 0)
+    return (
+        (lang << (TIME_BITS + ID_BITS))
+        | (_seconds(published_at) << ID_BITS)
+        | (article_id & ID_MASK)
+    )
+
+
+def key_article(key: int) -> int:
+    """Return the article id inside a document key."""
+    return key & ID_MASK
+
+
+def key_seconds(key: int) -> int:
+    """Return the publication time (seconds since 1970) inside a document key."""
+    return (key >> ID_BITS) & TIME_MASK
+
+
+def key_ranges(
+    *, language: str | None, start: dt.datetime | None, end: dt.datetime
+) -> list[tuple[int, int]]:
+    """Return the inclusive key ranges of one edition (or each) published in ``[start, end]``."""
+    if language:
+        codes = [LANGUAGE_CODES.get(language, 0)]
+    else:
+        # Every edition the site has, plus code 0 for any language not in the table.
+        codes = sorted({LANGUAGE_CODES.get(code, 0) for code, _ in settings.LANGUAGES} | {0})
+    low = _seconds(start) if start else 0
+    high = _seconds(end)
+    if high < low:
+        return []
+    return [
+        (
+            (code << (TIME_BITS + ID_BITS)) | (low << ID_BITS),
+            (code << (TIME_BITS + ID_BITS)) | (high << ID_BITS) | ID_MASK,
+        )
+        for code in codes
+    ]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article as the index sees it: its HTML and text plus the ids it can be filtered by."""
+
+    article_id: int
+    published_at: dt.datetime
+    language: str
+    title: str
+    body: str
+    standfirst: str = ""
+    section_id: int | None = None
+    section_ids: tuple[int, ...] = ()
+    tag_ids: tuple[int, ...] = ()
+    place_ids: tuple[int, ...] = ()
+    author_ids: tuple[int, ...] = ()
+
+    @property
+    def key(self) -> int:
+        return doc_key(self.published_at, self.article_id, self.language)
+
+    def filter_tokens(self) -> list[str]:
+        """Return the tokens filters match: ``s12``, ``t5``, ``p3``, ``a7``."""
+        tokens = [f"s{i}" for i in dict.fromkeys((self.section_id, *self.section_ids)) if i]
+        tokens += [f"t{i}" for i in self.tag_ids]
+        tokens += [f"p{i}" for i in self.place_ids]
+        tokens += [f"a{i}" for i in self.author_ids]
+        return tokens
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search is narrowed to; ``None`` means no narrowing."""
+
+    language: str | None = None
+    section: int | None = None
+    tag: int | None = None
+    place: int | None = None
+    author: int | None = None
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+
+    def tokens(self) -> list[str]:
+        """Return the filter tokens every result must carry (language is a key range)."""
+        found = []
+        for prefix, value in (
+            ("s", self.section),
+            ("t", self.tag),
+            ("p", self.place),
+            ("a", self.author),
+        ):
+            if value is not None:
+                found.append(f"{prefix}{value}")
+        return found
+
+
+@dataclass
+class Results:
+    """One page of results: article ids in order, the total and the per-section counts.
+
+    ``exact`` is false when ``total`` is an estimate ("about N"): counting every
+    match of a word found in most of the archive costs more than the page may.
+    """
+
+    ids: list[int]
+    total: int
+    exact: bool = True
+    sections: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class CheckReport:
+    """What ``dastan search check`` found: ids missing from, stale in, or extra in the index."""
+
+    missing: list[int] = field(default_factory=list)
+    stale: list[int] = field(default_factory=list)
+    extra: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.stale or self.extra)
+
+
+class SearchBackend(Protocol):
+    """What views, signals and commands may call; they never name a backend."""
+
+    def install(self) -> None:
+        """Create the index tables if they do not exist."""
+
+    def index(self, documents: Iterable[Document], *, remove: Iterable[int] = ()) -> None:
+        """Add or replace ``documents``; drop the articles in ``remove``."""
+
+    def remove(self, article_ids: Iterable[int]) -> None:
+        """Drop articles from the index."""
+
+    def search(
+        self,
+        query: Query,
+        *,
+        filters: Filters,
+        now: dt.datetime,
+        order: str = "relevance",
+        offset: int = 0,
+        limit: int = 6,
+        facets: bool = True,
+    ) -> Results:
+        """Return one page of public matches, best (or newest, ``order="date"``) first."""
+
+    def count(self, query: Query, *, filters: Filters, now: dt.datetime) -> tuple[int, bool]:
+        """Return the number of public matches and whether it is exact."""
+
+    def rebuild(
+        self,
+        documents: Iterable[list[Document]],
+        *,
+        progress: Callable[[int], None],
+        prepared: Iterable[list[tuple]] | None = None,
+    ) -> int:
+        """Replace the whole index with ``documents`` (batches); return how many were indexed.
+
+        ``prepared`` gives rows already made by the backend module's ``prepare()``
+        (in worker processes) instead of ``documents``.
+        """
+
+    def indexed(self) -> dict[int, int]:
+        """Return ``{article_id: document key}`` for everything in the index."""

@@ -1,0 +1,486 @@
+"""The embedded default: SQLite FTS5 in the site's own database, no server.
+
+Text is turned into terms in Python (:mod:`dastan.search.text`: folding,
+Snowball stemming by script, name keys) and stored in a contentless FTS5 table
+whose rowid is the document key (edition, publication time, article id), so an
+edition's "newest first" is the index's own order and an edition plus a date
+range is one rowid range. ``search_entry`` keeps each article's key, section and
+indexed terms: a contentless table needs them to delete a row, and ranking
+reads them.
+
+Ranking does not use FTS5's ``bm25()``: it computes each term's document
+frequency by walking the term's whole posting list on every query, ~50 ms for
+a word found in most of a million articles. Instead the newest
+``RANK_WINDOW`` matches and the newest ``RANK_WINDOW // 2`` title matches are
+scored in Python with BM25 (title above body, names count too, document
+frequencies from bounded counts) times a recency boost. Results past the
+ranked window follow newest first. Counting is exact up to ``EXACT_COUNT``
+matches and an estimate ("about N") beyond. docs/search.md has the figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import math
+import zlib
+from collections.abc import Callable, Iterable
+
+from django.db import connection, transaction
+
+from dastan.search import text
+from dastan.search.backends.base import (
+    Document,
+    Filters,
+    Results,
+    key_article,
+    key_ranges,
+    key_seconds,
+)
+from dastan.search.conf import search_setting
+from dastan.search.query import AnyOf, Phrase, Query, Term
+
+FTS = "search_fts"
+ENTRY = "search_entry"
+# BM25 weights of the title, body and name-key columns.
+WEIGHTS = {"title": 3.0, "body": 1.0, "names": 0.8}
+K1, B = 1.2, 0.75
+
+
+def _create_sql(fts: str, entry: str) -> list[str]:
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5("
+        "title, body, names, meta, content='', tokenize='ascii', detail=full, columnsize=0)",
+        f"CREATE TABLE IF NOT EXISTS {entry} ("
+        "doc INTEGER PRIMARY KEY, article_id INTEGER NOT NULL UNIQUE, section_id INTEGER, "
+        "title TEXT NOT NULL, body BLOB NOT NULL, names TEXT NOT NULL, meta TEXT NOT NULL)",
+    ]
+
+
+def prepare(doc: Document) -> tuple:
+    """Return the row of one document (pure: runs in worker processes too)."""
+    title, title_names = text.analyse(doc.title)
+    body, body_names = text.analyse(f"{doc.standfirst}\n{text.html_to_text(doc.body)}")
+    # Whether a name occurs matters, not how often: one key each keeps the index small.
+    names = " ".join(dict.fromkeys(f"{title_names} {body_names}".split()))
+    meta = " ".join(doc.filter_tokens())
+    # The body's terms are kept zlib-compressed: less to write at build time,
+    # ~6 us to unpack per article scored.
+    packed = zlib.compress(body.encode(), 1)
+    return doc.key, doc.article_id, doc.section_id, title, body, names, meta, packed
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _term(word: str) -> str | None:
+    main = text.term(word)
+    if not main:
+        return None
+    key = text.name_key(word)
+    if key:
+        return f"({{title body}} : {_quote(main)} OR names : {_quote(key)})"
+    return f"{{title body}} : {_quote(main)}"
+
+
+def _phrase(words: tuple[str, ...]) -> str | None:
+    terms = [t for t in (text.term(w) for w in words) if t]
+    return f"{{title body}} : {_quote(' '.join(terms))}" if terms else None
+
+
+def _node(node) -> str | None:
+    if isinstance(node, Term):
+        return _term(node.word)
+    if isinstance(node, Phrase):
+        return _phrase(node.words)
+    if isinstance(node, AnyOf):
+        parts = [p for p in (_node(o) for o in node.options) if p]
+        return "(" + " OR ".join(parts) + ")" if parts else None
+    raise TypeError(node)
+
+
+def compile_query(query: Query, filters: Filters) -> str | None:
+    """Return the FTS5 MATCH expression for ``query``; ``None`` when nothing can match."""
+    include = [p for p in (_node(n) for n in query.include) if p]
+    if not include:
+        return None
+    include += [f"meta : {_quote(t)}" for t in filters.tokens()]
+    expr = "(" + " AND ".join(include) + ")"
+    for node in query.exclude:
+        part = _node(node)
+        if part:
+            expr += f" NOT {part}"
+    return expr
+
+
+def _units(query: Query) -> list[tuple[str, str, str]]:
+    """Return what scoring counts: ``(fts expression, text term, name key)`` per word or phrase."""
+    units = []
+    for node in query.include:
+        for option in node.options if isinstance(node, AnyOf) else (node,):
+            if isinstance(option, Phrase):
+                found = " ".join(t for t in (text.term(w) for w in option.words) if t)
+                if found:
+                    units.append((f"{{title body}} : {_quote(found)}", found, ""))
+            else:
+                expr = _term(option.word)
+                if expr:
+                    units.append((expr, text.term(option.word), text.name_key(option.word)))
+    return units
+
+
+def _title_only(query: Query, filters: Filters) -> str | None:
+    """Return a MATCH expression for articles with every item in the title."""
+    parts = []
+    for node in query.include:
+        options = node.options if isinstance(node, AnyOf) else (node,)
+        found = []
+        for option in options:
+            words = option.words if isinstance(option, Phrase) else (option.word,)
+            terms = [t for t in (text.term(w) for w in words) if t]
+            if terms:
+                found.append(f"title : {_quote(' '.join(terms))}")
+        if found:
+            parts.append("(" + " OR ".join(found) + ")")
+    if not parts:
+        return None
+    parts += [f"meta : {_quote(t)}" for t in filters.tokens()]
+    return "(" + " AND ".join(parts) + ")"
+
+
+def recency(key: int, now: dt.datetime) -> float:
+    """Return the recency multiplier: 1 + RECENCY_BOOST, halving every RECENCY_DAYS of age."""
+    age_days = max(0.0, (now.timestamp() - key_seconds(key)) / 86400)
+    half_life = search_setting("RECENCY_DAYS")
+    return 1.0 + search_setting("RECENCY_BOOST") * 0.5 ** (age_days / half_life)
+
+
+def about(n: float) -> int:
+    """Return ``n`` rounded to two significant figures (an estimate must not look exact)."""
+    if n < 100:
+        return round(n)
+    return int(round(n, -(int(math.log10(n)) - 1)))
+
+
+def _saturate(tf: int, length: int, avg: float) -> float:
+    if not tf:
+        return 0.0
+    return tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg))
+
+
+class SearchBackend:
+    """FTS5 search in the default database."""
+
+    vendor = "sqlite"
+
+    def __init__(self, using=None) -> None:
+        self.connection = using or connection
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def install(self) -> None:
+        """Create the FTS5 table and the entry table if they do not exist."""
+        with self.connection.cursor() as cursor:
+            for sql in _create_sql(FTS, ENTRY):
+                cursor.execute(sql)
+
+    def uninstall(self) -> None:
+        """Drop the index tables."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {FTS}")
+            cursor.execute(f"DROP TABLE IF EXISTS {ENTRY}")
+
+    def _delete(self, cursor, article_ids: list[int]) -> None:
+        for start in range(0, len(article_ids), 500):
+            chunk = article_ids[start : start + 500]
+            marks = ",".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT article_id, doc, title, body, names, meta FROM {ENTRY} "
+                f"WHERE article_id IN ({marks})",
+                chunk,
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                continue
+            cursor.executemany(
+                f"INSERT INTO {FTS}({FTS}, rowid, title, body, names, meta) "
+                "VALUES ('delete', %s, %s, %s, %s, %s)",
+                [(d, t, zlib.decompress(b).decode(), n, m) for _, d, t, b, n, m in rows],
+            )
+            cursor.executemany(
+                f"DELETE FROM {ENTRY} WHERE article_id = %s", [(row[0],) for row in rows]
+            )
+
+    def _insert(self, cursor, rows: list[tuple], *, fts: str = FTS, entry: str = ENTRY) -> None:
+        cursor.executemany(
+            f"INSERT INTO {fts}(rowid, title, body, names, meta) VALUES (%s, %s, %s, %s, %s)",
+            [(r[0], r[3], r[4], r[5], r[6]) for r in rows],
+        )
+        cursor.executemany(
+            f"INSERT INTO {entry}(doc, article_id, section_id, title, body, names, meta) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [(r[0], r[1], r[2], r[3], r[7], r[5], r[6]) for r in rows],
+        )
+
+    def index(self, documents: Iterable[Document], *, remove: Iterable[int] = ()) -> None:
+        """Replace ``documents`` and drop ``remove``, inside the caller's transaction."""
+        rows = [prepare(d) for d in documents]
+        gone = [*[r[1] for r in rows], *remove]
+        if not gone:
+            return
+        with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
+            self._delete(cursor, gone)
+            if rows:
+                self._insert(cursor, rows)
+
+    def remove(self, article_ids: Iterable[int]) -> None:
+        """Drop articles from the index."""
+        self.index((), remove=list(article_ids))
+
+    def rebuild(
+        self,
+        batches: Iterable[list[Document]],
+        *,
+        progress: Callable[[int], None] = lambda n: None,
+        prepared: Iterable[list[tuple]] | None = None,
+    ) -> int:
+        """Build a fresh index beside the live one, then swap it in one transaction.
+
+        Readers keep the old index until the swap. ``prepared`` replaces
+        ``batches`` with rows already made by :func:`prepare` (in worker
+        processes, say), so that this process only writes.
+        """
+        build_fts, build_entry = f"{FTS}_build", f"{ENTRY}_build"
+        if prepared is None:
+            prepared = ([prepare(d) for d in batch] for batch in batches)
+        total = 0
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {build_fts}")
+            cursor.execute(f"DROP TABLE IF EXISTS {build_entry}")
+            for sql in _create_sql(build_fts, build_entry):
+                cursor.execute(sql)
+            # No merging while loading: one 'optimize' at the end is cheaper.
+            cursor.execute(f"INSERT INTO {build_fts}({build_fts}, rank) VALUES ('automerge', 0)")
+            for rows in prepared:
+                with transaction.atomic(using=self.connection.alias):
+                    self._insert(cursor, rows, fts=build_fts, entry=build_entry)
+                total += len(rows)
+                progress(len(rows))
+            # One segment answers queries fastest; merging takes seconds per 100,000.
+            cursor.execute(f"INSERT INTO {build_fts}({build_fts}) VALUES ('optimize')")
+            cursor.execute(f"INSERT INTO {build_fts}({build_fts}, rank) VALUES ('automerge', 4)")
+            with transaction.atomic(using=self.connection.alias):
+                cursor.execute(f"DROP TABLE IF EXISTS {FTS}")
+                cursor.execute(f"DROP TABLE IF EXISTS {ENTRY}")
+                cursor.execute(f"ALTER TABLE {build_fts} RENAME TO {FTS}")
+                cursor.execute(f"ALTER TABLE {build_entry} RENAME TO {ENTRY}")
+        return total
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def indexed(self) -> dict[int, int]:
+        """Return ``{article_id: document key}`` for the whole index."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT article_id, doc FROM {ENTRY}")
+            return dict(cursor.fetchall())
+
+    def _ranges(self, filters: Filters, now: dt.datetime) -> list[tuple[int, int]]:
+        """Return the key ranges to search, leaving out editions with nothing indexed.
+
+        FTS5 reaches a range below every indexed key only by walking the whole
+        posting lists down to it (~30 ms at a million articles), so an empty
+        edition must not be asked at all.
+        """
+        end = min(now, filters.end) if filters.end else now
+        ranges = key_ranges(language=filters.language, start=filters.start, end=end)
+        if len(ranges) < 2:
+            return ranges
+        kept = []
+        with self.connection.cursor() as cursor:
+            for low, high in ranges:
+                cursor.execute(
+                    f"SELECT 1 FROM {ENTRY} WHERE doc BETWEEN %s AND %s LIMIT 1", [low, high]
+                )
+                if cursor.fetchone():
+                    kept.append((low, high))
+        return kept
+
+    def _newest(self, cursor, expr: str, ranges, limit: int, offset: int = 0) -> list[int]:
+        """Return the keys of the newest matches over every range, newest first."""
+        found: list[list[int]] = []
+        for low, high in ranges:
+            cursor.execute(
+                f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s AND rowid BETWEEN %s AND %s "
+                "ORDER BY rowid DESC LIMIT %s",
+                [expr, low, high, limit + offset],
+            )
+            found.append([r[0] for r in cursor.fetchall()])
+        if len(found) == 1:
+            return found[0][offset:]
+        merged = heapq.merge(*found, key=key_seconds, reverse=True)
+        return list(merged)[offset : offset + limit]
+
+    def _count(self, cursor, expr: str, ranges, bound: int = 0) -> tuple[int, bool]:
+        bound = bound or search_setting("EXACT_COUNT")
+        total, exact = 0, True
+        for low, high in ranges:
+            cursor.execute(
+                f"SELECT count(*), min(rowid), max(rowid) FROM (SELECT rowid FROM {FTS} "
+                f"WHERE {FTS} MATCH %s AND rowid BETWEEN %s AND %s ORDER BY rowid DESC LIMIT %s)",
+                [expr, low, high, bound],
+            )
+            found, last, first = cursor.fetchone()
+            if found < bound:
+                total += found
+                continue
+            # Past the bound, extrapolate over time: the matches counted cover the
+            # span from the newest match back to the bound-th one; the edition's
+            # oldest article (or the start of the date filter) ends the whole span.
+            cursor.execute(f"SELECT min(doc) FROM {ENTRY} WHERE doc BETWEEN %s AND %s", [low, high])
+            oldest = key_seconds(cursor.fetchone()[0] or low)
+            newest = key_seconds(first)
+            covered = max(1, newest - key_seconds(last))
+            total += max(found, about(found * max(1, newest - oldest) / covered))
+            exact = False
+        return total, exact
+
+    def count(self, query: Query, *, filters: Filters, now: dt.datetime) -> tuple[int, bool]:
+        """Return the number of public matches (exact up to EXACT_COUNT) and whether exact."""
+        expr = compile_query(query, filters)
+        if expr is None:
+            return 0, True
+        with self.connection.cursor() as cursor:
+            return self._count(cursor, expr, self._ranges(filters, now))
+
+    def _score(self, cursor, keys: list[int], units, idf: list[float], now) -> dict[int, float]:
+        """Return BM25 x recency per key, counting terms in the stored term strings.
+
+        Reading the terms is the cost (a few KB per article, ~17 us each), which
+        is why only a window of candidates is scored.
+        """
+        rows = []
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT doc, title, body, names FROM {ENTRY} WHERE doc IN ({marks})", chunk
+            )
+            rows.extend(cursor.fetchall())
+        if not rows:
+            return {}
+        avg_title = sum(len(r[1]) for r in rows) / len(rows) + 1
+        rows = [(k, t, zlib.decompress(b).decode(), n) for k, t, b, n in rows]
+        avg_body = sum(len(r[2]) for r in rows) / len(rows) + 1
+        needles = [(f" {term} ", f" {name} " if name else "") for _, term, name in units]
+        scores = {}
+        for key, title, body, names in rows:
+            title_len, body_len = len(title) + 1, len(body) + 1
+            title, body, names = f" {title} ", f" {body} ", f" {names} "
+            score = 0.0
+            for (needle, name), weight in zip(needles, idf, strict=True):
+                part = WEIGHTS["title"] * _saturate(title.count(needle), title_len, avg_title)
+                part += WEIGHTS["body"] * _saturate(body.count(needle), body_len, avg_body)
+                if name:
+                    part += WEIGHTS["names"] * _saturate(names.count(name), 1, 1)
+                score += weight * part
+            scores[key] = score * recency(key, now)
+        return scores
+
+    def _idf(self, cursor, units, ranges, filters: Filters) -> list[float]:
+        """Return a BM25 inverse document frequency per unit (bounded counts; 1 for one unit)."""
+        if len(units) < 2:
+            return [1.0] * len(units)
+        cursor.execute(f"SELECT max(article_id) FROM {ENTRY}")
+        size = max(1, cursor.fetchone()[0] or 1)
+        weights = []
+        for expr, _, _ in units:
+            # A rough document frequency is enough to weigh words against each other.
+            df, _ = self._count(cursor, expr, ranges, bound=1000)
+            weights.append(math.log(1 + (size - df + 0.5) / (df + 0.5)))
+        return weights
+
+    def _ranked(self, cursor, query: Query, filters: Filters, expr: str, ranges, now):
+        """Return the ranked window's keys and whether it holds every match."""
+        window = search_setting("RANK_WINDOW")
+        newest = self._newest(cursor, expr, ranges, window)
+        complete = len(newest) < window
+        candidates = dict.fromkeys(newest)
+        title_expr = None if complete else _title_only(query, filters)
+        if title_expr:
+            # Many matches: also weigh the newest title matches, which the
+            # newest-matches window may have missed.
+            for key in self._newest(cursor, f"{title_expr} AND {expr}", ranges, window // 2):
+                candidates.setdefault(key)
+        units = _units(query)
+        scores = self._score(
+            cursor, list(candidates), units, self._idf(cursor, units, ranges, filters), now
+        )
+        ranked = sorted(scores, key=scores.__getitem__, reverse=True)
+        return ranked, complete, (min(newest, key=key_seconds) if newest else None)
+
+    def _facets(self, cursor, query: Query, filters: Filters, ranges, total: int):
+        """Return ``[(section_id, count)]`` for the query without its section filter.
+
+        Counted over the newest FACET_WINDOW matches and scaled to the total
+        beyond that, so the figures are exact for all but common queries.
+        """
+        unsectioned = Filters(**{**filters.__dict__, "section": None})
+        expr = compile_query(query, unsectioned)
+        window = search_setting("FACET_WINDOW")
+        counts: dict[int | None, int] = {}
+        for low, high in ranges:
+            cursor.execute(
+                f"SELECT e.section_id, count(*) FROM (SELECT rowid AS doc FROM {FTS} "
+                f"WHERE {FTS} MATCH %s AND rowid BETWEEN %s AND %s ORDER BY rowid DESC LIMIT %s)"
+                f" AS m CROSS JOIN {ENTRY} AS e ON e.doc = m.doc GROUP BY e.section_id",
+                [expr, low, high, window],
+            )
+            for section, n in cursor.fetchall():
+                counts[section] = counts.get(section, 0) + n
+        seen = sum(counts.values())
+        if seen >= window:
+            if filters.section is not None:
+                total = self._count(cursor, expr, ranges)[0]
+            counts = {s: max(1, about(n * total / seen)) for s, n in counts.items()}
+        return sorted(((s, n) for s, n in counts.items() if s is not None), key=lambda c: -c[1])
+
+    def search(
+        self,
+        query: Query,
+        *,
+        filters: Filters,
+        now: dt.datetime,
+        order: str = "relevance",
+        offset: int = 0,
+        limit: int = 6,
+        facets: bool = True,
+    ) -> Results:
+        """Return one page of public matches, best (or newest, ``order="date"``) first."""
+        expr = compile_query(query, filters)
+        ranges = self._ranges(filters, now)
+        if expr is None or not ranges:
+            return Results(ids=[], total=0)
+        with self.connection.cursor() as cursor:
+            if order == "date":
+                keys = self._newest(cursor, expr, ranges, limit, offset)
+                total, exact = self._count(cursor, expr, ranges)
+            else:
+                ranked, complete, oldest = self._ranked(cursor, query, filters, expr, ranges, now)
+                if complete:
+                    total, exact = len(ranked), True
+                else:
+                    total, exact = self._count(cursor, expr, ranges)
+                keys = ranked[offset : offset + limit]
+                if len(keys) < limit and not complete and oldest is not None:
+                    # Past the ranked window the results go on newest first.
+                    seen = set(ranked)
+                    rest = self._newest(cursor, expr, ranges, offset + limit * 2 + len(ranked))
+                    tail = [
+                        k for k in rest if k not in seen and key_seconds(k) <= key_seconds(oldest)
+                    ]
+                    keys += tail[max(0, offset - len(ranked)) :][: limit - len(keys)]
+            sections = self._facets(cursor, query, filters, ranges, total) if facets else []
+        return Results(
+            ids=[key_article(k) for k in keys], total=total, exact=exact, sections=sections
+        )

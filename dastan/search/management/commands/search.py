@@ -1,0 +1,116 @@
+"""``dastan search rebuild`` and ``dastan search check [--repair]``."""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+from django.utils import timezone
+from tqdm import tqdm
+
+from dastan.content.models import Article
+from dastan.search.backends import get_backend
+from dastan.search.backends.base import CheckReport, doc_key
+from dastan.search.documents import documents_all, documents_for, indexable
+from dastan.search.indexing import articles_index
+
+
+def _prepare_ids(ids: list[int]) -> list[tuple]:
+    """Read and prepare one batch of articles (runs in a worker with its own connection)."""
+    from importlib import import_module
+
+    from dastan.search.backends import backend_path
+
+    prepare = import_module(backend_path()).prepare
+    docs, _ = documents_for(ids)
+    return [prepare(doc) for doc in docs]
+
+
+def _id_batches(size: int = 2000):
+    ids = indexable().order_by("id").values_list("id", flat=True).iterator(chunk_size=size * 5)
+    while batch := list(itertools.islice(ids, size)):
+        yield batch
+
+
+def index_check(*, repair: bool = False) -> CheckReport:
+    """Compare the index with the articles that can be public; optionally fix every difference."""
+    indexed = get_backend().indexed()
+    rows = indexable().order_by().values_list("id", "published_at", "language")
+    wanted = {pk: doc_key(when, pk, language) for pk, when, language in rows.iterator(5000)}
+    report = CheckReport(
+        missing=sorted(set(wanted) - set(indexed)),
+        stale=sorted(pk for pk, key in wanted.items() if pk in indexed and indexed[pk] != key),
+        extra=sorted(set(indexed) - set(wanted)),
+    )
+    if repair and not report.ok:
+        articles_index([*report.missing, *report.stale, *report.extra])
+    return report
+
+
+class Command(BaseCommand):
+    help = "Rebuild or check the archive search index."
+
+    def add_arguments(self, parser) -> None:
+        verbs = parser.add_subparsers(dest="verb", required=True)
+        rebuild = verbs.add_parser("rebuild", help="Rebuild the index from the articles.")
+        rebuild.add_argument(
+            "--workers",
+            type=int,
+            default=-1,
+            help="Processes that read and prepare text (default: CPUs - 1; 0: none).",
+        )
+        rebuild.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
+        check = verbs.add_parser("check", help="Find articles the index misses or shows wrongly.")
+        check.add_argument("--repair", action="store_true", help="Fix what the check finds.")
+
+    def handle(self, *args, verb: str, **options) -> None:
+        if verb == "rebuild":
+            self.run_rebuild(workers=options["workers"], progress=not options["no_progress"])
+        else:
+            self.run_check(repair=options["repair"])
+
+    def run_rebuild(self, *, workers: int, progress: bool) -> None:
+        backend = get_backend()
+        started = timezone.now()
+        clock = time.perf_counter()
+        total = indexable().count()
+        bar = tqdm(total=total, unit="article", disable=not progress, desc="Indexing")
+        # FTS5 has one writer: this process writes, the others read and prepare.
+        workers = max(1, multiprocessing.cpu_count() - 1) if workers < 0 else workers
+        kwargs = {}
+        pool = None
+        if workers > 0:
+            connections.close_all()
+            pool = multiprocessing.get_context("fork").Pool(workers)
+            kwargs["prepared"] = pool.imap(_prepare_ids, list(_id_batches()))
+        try:
+            done = backend.rebuild(documents_all(), progress=bar.update, **kwargs)
+        finally:
+            bar.close()
+            if pool:
+                pool.close()
+                pool.join()
+        # Articles written while the new index was built went to the old one.
+        changed = list(Article.objects.filter(updated_at__gte=started).values_list("id", flat=True))
+        if changed:
+            docs, gone = documents_for(changed)
+            backend.index(docs, remove=gone)
+        seconds = time.perf_counter() - clock
+        self.stdout.write(
+            f"Indexed {done} articles in {seconds:.1f} s ({done / max(seconds, 1e-9):.0f}/s)."
+        )
+
+    def run_check(self, *, repair: bool) -> None:
+        report = index_check(repair=repair)
+        for name in ("missing", "stale", "extra"):
+            ids = getattr(report, name)
+            self.stdout.write(f"{name}: {len(ids)}" + (f" (e.g. {ids[:10]})" if ids else ""))
+        if report.ok:
+            self.stdout.write("The index matches the articles.")
+        elif repair:
+            self.stdout.write("Repaired.")
+        else:
+            raise CommandError("The index differs from the articles; run with --repair.")

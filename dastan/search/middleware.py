@@ -1,0 +1,31 @@
+"""Send old WordPress search addresses (``/?s=...``, ``/page/2/?s=...``) to ``/search/``."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.urls import reverse
+
+_WP_PAGED = re.compile(r"^/page/(\d{1,6})/?$")
+
+
+class LegacySearchRedirectMiddleware:
+    """Redirect WordPress search URLs permanently; every other request passes through."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if "s" in request.GET and request.method in ("GET", "HEAD"):
+            paged = _WP_PAGED.match(request.path)
+            if request.path == "/" or paged:
+                params = {"q": request.GET.get("s", "")}
+                page = paged.group(1) if paged else request.GET.get("paged")
+                if page and page.isdigit() and int(page) > 1:
+                    params["page"] = page
+                return HttpResponsePermanentRedirect(
+                    f"{reverse('search:search')}?{urlencode(params)}"
+                )
+        return self.get_response(request)

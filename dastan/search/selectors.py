@@ -1,0 +1,133 @@
+"""Read side of search: run a reader's query and return a page ready for a template."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from dastan.content.conf import site_setting
+from dastan.content.models import Article, Section
+from dastan.search import text
+from dastan.search.backends import get_backend
+from dastan.search.backends.base import Filters
+from dastan.search.conf import search_setting
+from dastan.search.query import Query
+
+
+@dataclass
+class SearchPage:
+    """One page of results in the shape the site's pager and cards expect.
+
+    ``paginator`` is the page itself (``num_pages``, ``count``) so that
+    ``components/pager.html`` works unchanged.
+    """
+
+    number: int
+    per_page: int
+    total: int
+    exact: bool
+    articles: list = field(default_factory=list)
+    sections: list = field(default_factory=list)
+    too_deep: bool = False
+
+    def __iter__(self):
+        return iter(self.articles)
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    @property
+    def paginator(self) -> SearchPage:
+        return self
+
+    @property
+    def count(self) -> int:
+        return self.total
+
+    @property
+    def num_pages(self) -> int:
+        reachable = min(self.total, search_setting("MAX_RESULTS"))
+        return max(1, math.ceil(reachable / self.per_page))
+
+    def start_index(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.articles else 0
+
+    def end_index(self) -> int:
+        return (self.number - 1) * self.per_page + len(self.articles)
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def max_page(per_page: int) -> int:
+    """Return the deepest page a reader may ask for."""
+    return max(1, math.ceil(search_setting("MAX_RESULTS") / per_page))
+
+
+def _hydrate(ids: list[int], now) -> list[Article]:
+    """Return the public articles among ``ids``, in that order (the last guard against a 404)."""
+    found = (
+        Article.objects.public(now=now)
+        .filter(id__in=ids)
+        .select_related("section")
+        .prefetch_related("bylines__author")
+    )
+    by_id = {a.pk: a for a in found}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _wanted(query: Query) -> tuple[set[str], set[str]]:
+    words = query.positive_words()
+    return {text.term(w) for w in words} - {""}, {text.name_key(w) for w in words} - {""}
+
+
+def article_search(
+    query: Query, *, filters: Filters, order: str = "relevance", page: int = 1
+) -> SearchPage:
+    """Return the ``page``-th page of public articles matching ``query``, with snippets."""
+    per_page = site_setting("PAGE_SIZE")
+    if page > max_page(per_page):
+        return SearchPage(number=page, per_page=per_page, total=0, exact=True, too_deep=True)
+    now = timezone.now()
+    results = get_backend().search(
+        query, filters=filters, now=now, order=order, offset=(page - 1) * per_page, limit=per_page
+    )
+    articles = _hydrate(results.ids, now)
+    terms, names = _wanted(query)
+    for article in articles:
+        source = f"{article.standfirst}\n{text.html_to_text(article.body)}"
+        article.search_snippet = mark_safe(text.highlight(source, terms, names))
+    sections = Section.objects.in_bulk([s for s, _ in results.sections])
+    return SearchPage(
+        number=page,
+        per_page=per_page,
+        total=results.total,
+        exact=results.exact,
+        articles=articles,
+        sections=[(sections[s], n) for s, n in results.sections if s in sections],
+    )
+
+
+def latest_articles(limit: int = 6) -> list[Article]:
+    """Return the newest public articles (offered when a search finds nothing)."""
+    return list(
+        Article.objects.public()
+        .select_related("section")
+        .prefetch_related("bylines__author")
+        .order_by("-published_at", "-id")[:limit]
+    )

@@ -1,0 +1,289 @@
+# ruff: noqa: RUF001, RUF002, RUF003 - Cyrillic and Uzbek letters are what these tests are about
+"""One contract for every search backend, run on SQLite FTS5 and on PostgreSQL.
+
+``get_backend()`` follows the test database: the SQLite pass of the suite runs
+``SqliteFts5BackendTests``; ``make test-postgres`` (``DASTAN_DATABASE_URL`` set
+to a PostgreSQL server, ``pytest -m postgres``) runs ``PostgresBackendTests``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dastan.content import services
+from dastan.content.models import Article
+from dastan.search.backends import get_backend
+from dastan.search.backends.base import Filters
+from dastan.search.query import parse
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    PlaceFactory,
+    SectionFactory,
+    TagFactory,
+)
+
+
+def ids(query: str, *, order: str = "relevance", now=None, limit: int = 50, **filters):
+    """Return the article ids found for ``query``."""
+    result = get_backend().search(
+        parse(query),
+        filters=Filters(**filters),
+        now=now or timezone.now(),
+        order=order,
+        limit=limit,
+    )
+    return result.ids
+
+
+def ago(**kwargs) -> dt.datetime:
+    return timezone.now() - dt.timedelta(**kwargs)
+
+
+class BackendContract:
+    """Behaviour every backend must show."""
+
+    def test_word_is_found_in_title_and_body(self):
+        """A word is found wherever it is in an article."""
+        a = ArticleFactory(title="Wheat harvest", body="<p>Nothing here.</p>")
+        b = ArticleFactory(title="Other news", body="<p>The wheat crop grew.</p>")
+        ArticleFactory(title="Unrelated", body="<p>Nothing.</p>")
+        assert set(ids("wheat")) == {a.pk, b.pk}
+
+    def test_words_are_anded(self):
+        """Every word must match."""
+        a = ArticleFactory(title="Oil prices rise", body="<p>Oil and prices.</p>")
+        ArticleFactory(title="Oil output", body="<p>Only oil.</p>")
+        assert ids("oil prices") == [a.pk]
+
+    def test_phrase_needs_adjacent_words(self):
+        """A quoted phrase matches only words side by side, in order."""
+        a = ArticleFactory(title="News", body="<p>The central bank raised rates.</p>")
+        ArticleFactory(title="News", body="<p>The bank in the central district.</p>")
+        assert ids('"central bank"') == [a.pk]
+
+    def test_exclusion(self):
+        """``-word`` leaves out articles with that word."""
+        a = ArticleFactory(title="Election day", body="<p>Voters came.</p>")
+        ArticleFactory(title="Election law", body="<p>The parliament voted.</p>")
+        assert ids("election -parliament") == [a.pk]
+
+    def test_or(self):
+        """``OR`` finds either word."""
+        a = ArticleFactory(title="Coal mine", body="<p>x</p>")
+        b = ArticleFactory(title="Gas field", body="<p>y</p>")
+        ArticleFactory(title="Solar farm", body="<p>z</p>")
+        assert set(ids("coal OR gas")) == {a.pk, b.pk}
+
+    def test_stemming_and_possessive(self):
+        """``Kazakhstan's`` finds ``Kazakhstan``; ``elections`` finds ``election``."""
+        a = ArticleFactory(title="Kazakhstan grows", body="<p>An election was held.</p>")
+        assert ids("Kazakhstan's") == [a.pk]
+        assert ids("elections") == [a.pk]
+
+    def test_russian_stemming_and_yo(self):
+        """``судом`` finds ``суд``; ``ёлка`` finds ``елка``."""
+        a = ArticleFactory(title="Суд вынес решение", body="<p>Новогодняя елка.</p>", language="ru")
+        assert ids("судом", language="ru") == [a.pk]
+        assert ids("ёлка", language="ru") == [a.pk]
+
+    def test_case_and_diacritics_do_not_matter(self):
+        """Upper case and accents are folded."""
+        a = ArticleFactory(title="Café society", body="<p>x</p>")
+        assert ids("CAFE") == [a.pk]
+
+    @pytest.mark.parametrize(
+        "query, written",
+        [
+            ("Tokayev", "Токаев"),
+            ("Токаев", "Tokayev"),
+            ("Алматы", "Almaty"),
+            ("Almaty", "Алматы"),
+            ("Nazarbayev", "Назарбаева"),
+            ("Bishkek", "Бишкеке"),
+            ("Zhambyl", "Жамбыл"),
+            ("Ташкент", "Tashkent"),
+        ],
+    )
+    def test_names_are_found_across_scripts(self, query, written):
+        """A name typed in one script finds an article that writes it only in the other."""
+        a = ArticleFactory(title="News of the day", body=f"<p>Today {written} was in the news.</p>")
+        ArticleFactory(title="Other", body="<p>Nothing about names.</p>")
+        assert ids(query) == [a.pk]
+
+    def test_title_match_ranks_above_body_match(self):
+        """An article with the word in its title comes before one with it only in the body."""
+        body = ArticleFactory(title="Budget talk", body="<p>The drought hurt farms.</p>")
+        title = ArticleFactory(title="Drought in the south", body="<p>Farms hurt.</p>")
+        assert ids("drought") == [title.pk, body.pk]
+
+    def test_recent_story_ranks_above_an_equal_old_one(self):
+        """Equally relevant, this week's story comes before one from 2015."""
+        old = ArticleFactory(
+            title="Flood warning", body="<p>Rivers rose.</p>", published_at=ago(days=3650)
+        )
+        new = ArticleFactory(
+            title="Flood warning", body="<p>Rivers rose.</p>", published_at=ago(days=2)
+        )
+        assert ids("flood") == [new.pk, old.pk]
+
+    def test_sort_by_date(self):
+        """``order="date"`` lists newest first, whatever the relevance."""
+        older = ArticleFactory(
+            title="Uranium uranium", body="<p>uranium</p>", published_at=ago(days=9)
+        )
+        newer = ArticleFactory(title="Mines", body="<p>uranium</p>", published_at=ago(days=1))
+        assert ids("uranium", order="date") == [newer.pk, older.pk]
+
+    def test_drafts_and_unpublished_are_never_found(self):
+        """Only public articles are found."""
+        ArticleFactory(title="Secret saxaul plan", status=Article.Status.DRAFT, published_at=None)
+        gone = ArticleFactory(title="Saxaul forest")
+        services.article_unpublish(gone)
+        assert ids("saxaul") == []
+
+    def test_scheduled_article_appears_at_its_time(self):
+        """A scheduled article is invisible until its time, then found with no job running."""
+        at = timezone.now() + dt.timedelta(hours=2)
+        a = ArticleFactory(title="Marmot census", status=Article.Status.SCHEDULED, published_at=at)
+        assert ids("marmot") == []
+        assert ids("marmot", now=at + dt.timedelta(seconds=1)) == [a.pk]
+
+    def test_edit_publish_unpublish_delete_follow(self):
+        """The index follows every change made through the content services."""
+        a = ArticleFactory(
+            title="Apricot season", body="<p>x</p>", status=Article.Status.DRAFT, published_at=None
+        )
+        assert ids("apricot") == []
+        services.article_publish(a)
+        assert ids("apricot") == [a.pk]
+        a.title = "Pomegranate season"
+        a.body = "<p>Fruit.</p>"
+        services.article_save(a)
+        assert ids("apricot") == [] and ids("pomegranate") == [a.pk]
+        services.article_unpublish(a)
+        assert ids("pomegranate") == []
+        services.article_publish(a)
+        a.delete()
+        assert ids("pomegranate") == []
+
+    def test_index_rolls_back_with_the_change(self):
+        """A change rolled back leaves the index as it was (same transaction)."""
+        a = ArticleFactory(title="Juniper grove", body="<p>x</p>")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            a.title = "Tamarisk grove"
+            a.body = "<p>y</p>"
+            services.article_save(a)
+            raise RuntimeError
+        assert ids("juniper") == [a.pk] and ids("tamarisk") == []
+
+    def test_bulk_upsert_is_indexed(self):
+        """Articles loaded in bulk (no post_save) are indexed through articles_changed."""
+        result = services.articles_upsert(
+            [
+                services.ArticleRecord(
+                    title="Kumis festival",
+                    slug="kumis",
+                    body="<p>Mares milk.</p>",
+                    published_at=ago(hours=1),
+                    sections=["Culture"],
+                    tags=["Food"],
+                )
+            ]
+        )
+        assert ids("kumis") == result.created
+
+    def test_filters(self):
+        """Section, tag, place, author, language and dates narrow the results."""
+        section, tag, place = SectionFactory(), TagFactory(), PlaceFactory()
+        author = AuthorFactory()
+        a = ArticleFactory(
+            title="Cotton",
+            section=section,
+            tags=[tag],
+            places=[place],
+            authors=[author],
+            published_at=ago(days=10),
+        )
+        b = ArticleFactory(title="Cotton", language="ru", published_at=ago(days=400))
+        assert set(ids("cotton")) == {a.pk, b.pk}
+        assert ids("cotton", section=section.pk) == [a.pk]
+        assert ids("cotton", tag=tag.pk) == [a.pk]
+        assert ids("cotton", place=place.pk) == [a.pk]
+        assert ids("cotton", author=author.pk) == [a.pk]
+        assert ids("cotton", language="ru") == [b.pk]
+        assert ids("cotton", start=ago(days=30)) == [a.pk]
+        assert ids("cotton", end=ago(days=30)) == [b.pk]
+
+    def test_extra_section_and_tag_edits_are_followed(self):
+        """Tags set in the admin (m2m_changed) are searchable filters at once."""
+        tag = TagFactory()
+        a = ArticleFactory(title="Yurt makers")
+        assert ids("yurt", tag=tag.pk) == []
+        a.tags.add(tag)
+        assert ids("yurt", tag=tag.pk) == [a.pk]
+
+    def test_count_and_paging(self):
+        """``total`` counts every match; ``offset``/``limit`` page through them."""
+        made = [ArticleFactory(title=f"Melon {i}", published_at=ago(days=i)) for i in range(7)]
+        backend = get_backend()
+        first = backend.search(
+            parse("melon"), filters=Filters(), now=timezone.now(), order="date", limit=3
+        )
+        second = backend.search(
+            parse("melon"), filters=Filters(), now=timezone.now(), order="date", offset=3, limit=3
+        )
+        assert first.total == 7 and first.exact
+        assert first.ids + second.ids == [a.pk for a in made[:6]]
+        assert backend.count(parse("melon"), filters=Filters(), now=timezone.now()) == (7, True)
+
+    def test_section_counts(self):
+        """Per-section counts are given for the query, ignoring the section filter."""
+        one, two = SectionFactory(), SectionFactory()
+        for _ in range(2):
+            ArticleFactory(title="Walnut", section=one)
+        ArticleFactory(title="Walnut", section=two)
+        result = get_backend().search(
+            parse("walnut"), filters=Filters(section=two.pk), now=timezone.now()
+        )
+        assert result.ids and dict(result.sections) == {one.pk: 2, two.pk: 1}
+
+    def test_nothing_to_search(self):
+        """A query with only exclusions or no words finds nothing, without error."""
+        ArticleFactory(title="Anything")
+        assert ids("-anything") == [] and ids("*** :: ((") == []
+
+    def test_rebuild_and_check(self):
+        """``rebuild`` recreates the index from the articles; ``check`` finds and repairs a miss."""
+        from django.core.management import call_command
+
+        from dastan.search.management.commands.search import index_check
+
+        a = ArticleFactory(title="Mulberry trees")
+        get_backend().remove([a.pk])
+        report = index_check()
+        assert report.missing == [a.pk]
+        index_check(repair=True)
+        assert index_check().ok and ids("mulberry") == [a.pk]
+        call_command("search", "rebuild", "--no-progress", "--workers", "0")
+        assert ids("mulberry") == [a.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the test database is not SQLite")
+class SqliteFts5BackendTests(BackendContract):
+    def test_backend_is_fts5(self):
+        """SQLite databases get the FTS5 backend."""
+        assert get_backend().vendor == "sqlite"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+class PostgresBackendTests(BackendContract):
+    def test_backend_is_postgres(self):
+        """PostgreSQL databases get the tsvector backend."""
+        assert get_backend().vendor == "postgresql"

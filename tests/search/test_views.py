@@ -1,0 +1,152 @@
+# ruff: noqa: RUF001, RUF002, RUF003 - Cyrillic and Uzbek letters are what these tests are about
+"""The search page at /search/ and the old WordPress /?s= address."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import RequestFactory
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dastan.search.middleware import LegacySearchRedirectMiddleware
+from tests.factories import ArticleFactory, SectionFactory
+
+
+@pytest.fixture
+def archive(db):
+    politics = SectionFactory(name="Politics", slug="politics")
+    culture = SectionFactory(name="Culture", slug="culture")
+    made = [
+        ArticleFactory(
+            title=f"Court ruling {i}",
+            body=f"<p>The <b>court</b> in Almaty ruled on case {i} &amp; more.</p>",
+            section=politics if i % 2 else culture,
+            published_at=timezone.now() - dt.timedelta(days=i + 1),
+        )
+        for i in range(8)
+    ]
+    ArticleFactory(title="Суд в Алматы", body="<p>Токаев и суд.</p>", language="ru")
+    return made
+
+
+class SearchPageContract:
+    """The page behaves the same on every backend."""
+
+    def test_results_page(self, client, archive):
+        """The page counts the results, keeps the query in the box and marks matches."""
+        response = client.get("/search/", {"q": "court"})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "Viewing results 1 - 6 of 8" in html
+        assert 'value="court"' in html
+        assert "<mark>court</mark>" in html
+        assert "&amp; more" in html and "<b>court</b>" not in html
+        assert 'name="robots" content="noindex' in html
+
+    def test_section_counts_and_filter(self, client, archive):
+        """Counts per section are shown, and a section link narrows the results."""
+        html = client.get("/search/", {"q": "court"}).content.decode()
+        assert "Politics" in html and "Culture" in html
+        html = client.get("/search/", {"q": "court", "section": "politics"}).content.decode()
+        assert "of 4" in html
+
+    def test_paging(self, client, archive):
+        """Page 2 shows the rest."""
+        html = client.get("/search/", {"q": "court", "page": "2"}).content.decode()
+        assert "Viewing results 7 - 8 of 8" in html
+
+    def test_zero_results_offers_latest(self, client, archive):
+        """No match says so and lists the latest articles."""
+        html = client.get("/search/", {"q": "zebra"}).content.decode()
+        assert "No articles match" in html and "Latest articles" in html
+
+    def test_language_edition(self, client, archive):
+        """The reader's edition is searched by default; ``lang`` picks another or all."""
+        assert "of 8" in client.get("/search/", {"q": "Алматы"}).content.decode()
+        assert "of 1" in client.get("/search/", {"q": "суд", "lang": "ru"}).content.decode()
+        assert "of 9" in client.get("/search/", {"q": "Almaty", "lang": "all"}).content.decode()
+
+    def test_deep_page_asks_to_refine(self, client, archive, settings):
+        """Past the paging limit the page asks for a narrower query instead of scanning."""
+        settings.DASTAN_SEARCH = {"MAX_RESULTS": 12}
+        html = client.get("/search/", {"q": "court", "page": "3"}).content.decode()
+        assert "refine your search" in html
+
+    def test_bad_parameters_still_give_a_page(self, client, archive):
+        """Nonsense paging, dates and filters are ignored or narrow to nothing, never a 500."""
+        for params in (
+            {"q": "court", "page": "abc"},
+            {"q": "court", "page": "-4"},
+            {"q": "court", "from": "yesterday", "to": "2024-99-99"},
+            {"q": "court", "section": "no-such-section"},
+            {"q": "court", "section": "a\x1fb", "author": "\x7f"},
+            {"q": "court", "sort": "date", "lang": "xx"},
+        ):
+            assert client.get("/search/", params).status_code == 200
+
+
+class SqliteSearchPageTests(SearchPageContract):
+    pass
+
+
+@pytest.mark.postgres
+class PostgresSearchPageTests(SearchPageContract):
+    pass
+
+
+@pytest.mark.django_db
+class WordPressRedirectTests:
+    def middleware(self):
+        return LegacySearchRedirectMiddleware(lambda request: "passed through")
+
+    def test_old_search_address_redirects(self):
+        """``/?s=oil+prices`` goes permanently to ``/search/?q=oil+prices``."""
+        response = self.middleware()(RequestFactory().get("/", {"s": "oil prices"}))
+        assert response.status_code == 301
+        assert response["Location"] == "/search/?q=oil+prices"
+
+    def test_old_paged_search_keeps_the_page(self):
+        """``/page/5/?s=election`` keeps its page."""
+        response = self.middleware()(RequestFactory().get("/page/5/", {"s": "election"}))
+        assert response["Location"] == "/search/?q=election&page=5"
+
+    def test_other_requests_pass(self):
+        """The home page and other addresses are left alone."""
+        assert self.middleware()(RequestFactory().get("/")) == "passed through"
+        assert self.middleware()(RequestFactory().get("/about/", {"s": "x"})) == "passed through"
+
+
+class FuzzContract:
+    @settings(
+        max_examples=150,
+        deadline=None,
+        # Generation may be slow on a busy CI machine; the property is what matters.
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        st.one_of(
+            st.text(),
+            st.text(alphabet="\"-*:^()OR NEAR AND \\'%_;", max_size=40),
+            st.sampled_from(
+                ['"open quote', "NEAR(", "a:b", "x' OR 1=1 --", "\x00\x07", "🙂 مرحبا"]
+            ),
+            st.just("long " * 2500),
+        )
+    )
+    def test_any_query_gives_a_page(self, client, archive, raw):
+        """Whatever is typed, the search page answers 200."""
+        assert client.get("/search/", {"q": raw}).status_code == 200
+
+
+@pytest.mark.django_db
+class SqliteFuzzTests(FuzzContract):
+    pass
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+class PostgresFuzzTests(FuzzContract):
+    pass
