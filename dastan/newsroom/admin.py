@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -48,8 +47,6 @@ class CorrectionInline(admin.StackedInline):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    # Image addresses typed without a scheme are HTTPS (Django 6's default too).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "status", "published_at", "section", "language", "byline", "links"]
     list_filter = ["status", "language", "section", "is_featured", "is_listed", "published_at"]
     search_fields = ["title", "slug", "standfirst"]

@@ -9,6 +9,10 @@ from dastan.content.models import Article
 
 
 class ArticleAdminForm(forms.ModelForm):
+    # Typed without a scheme, an image address is HTTPS (Django 6's default too).
+    featured_image_url = forms.URLField(
+        required=False, max_length=500, assume_scheme="https", label="Featured image URL"
+    )
     mark_revised = forms.BooleanField(
         required=False,
         label="Mark as a real update",

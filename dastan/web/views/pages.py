@@ -86,7 +86,10 @@ def _listing(
         page = paginate(request, articles())
         return render_to_string("components/listing_results.html", {"page_obj": page})
 
-    name = f"listing:{request.path}:{request.GET.get('page', '1')}"
+    page_number = request.GET.get("page") or "1"
+    if not page_number.isdigit():
+        raise Http404("No such page")  # before it could become part of a cache key
+    name = f"listing:{request.path}:{int(page_number)}"
     context = {
         "heading": heading,
         "kind": kind,
