@@ -104,6 +104,18 @@ class DemoSiteTests:
         rows = browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
         assert len(rows) >= 50
 
+    def test_reader_searches_from_the_header(self, demo_site, browser):
+        """The header's search box finds stories, with the query kept and the words marked."""
+        browser.get(demo_site["base"] + "/")
+        box = browser.find_element(By.ID, "site-search")
+        box.send_keys("Tokayev")
+        box.submit()
+        WebDriverWait(browser, 10).until(lambda b: "/search/" in b.current_url)
+        main = browser.find_element(By.TAG_NAME, "main").text
+        assert "Viewing results 1 - " in main
+        assert browser.find_elements(By.CSS_SELECTOR, "article.card mark")
+        assert browser.find_element(By.ID, "site-search").get_attribute("value") == "Tokayev"
+
     def test_unknown_page_is_the_site_404(self, demo_site, browser):
         browser.get(demo_site["base"] + "/no-such-page/")
         assert "Page not found" in browser.find_element(By.TAG_NAME, "h1").text
