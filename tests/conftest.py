@@ -16,6 +16,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     from django.db import connection
 
     on_postgres = connection.vendor == "postgresql"
+    if os.environ.get("DASTAN_DATABASE_URL") and not on_postgres:
+        # The PostgreSQL pass must not quietly become a second SQLite pass.
+        raise pytest.UsageError("DASTAN_DATABASE_URL is set but the tests are not on PostgreSQL")
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(

@@ -16,6 +16,8 @@ from dastan.search import text
 # A reader's query is a few words; longer input is cut, never rejected.
 MAX_QUERY_CHARS = 256
 MAX_ITEMS = 12
+# Every option of an OR group is one more ranked lookup: bound the whole query's work.
+MAX_OPTIONS = 16
 MAX_PHRASE_WORDS = 12
 
 
@@ -136,10 +138,23 @@ def parse(raw: str) -> Query:
         if pending_or:
             previous = include.pop()
             options = previous.options if isinstance(previous, AnyOf) else (previous,)
-            if item not in options:
+            if item not in options and len(options) < MAX_OPTIONS:
                 options = (*options, item)
             include.append(AnyOf(options) if len(options) > 1 else options[0])
             pending_or = False
         elif item not in include:
             include.append(item)
-    return Query(include=tuple(include[:MAX_ITEMS]), exclude=tuple(exclude[:MAX_ITEMS]))
+    return Query(include=_bounded(include[:MAX_ITEMS]), exclude=tuple(exclude[:MAX_ITEMS]))
+
+
+def _bounded(items: list[Item]) -> tuple[Item, ...]:
+    """Keep items while their options (an OR group counts each) stay within MAX_OPTIONS."""
+    kept: list[Item] = []
+    used = 0
+    for item in items:
+        cost = len(item.options) if isinstance(item, AnyOf) else 1
+        if used + cost > MAX_OPTIONS:
+            break
+        kept.append(item)
+        used += cost
+    return tuple(kept)

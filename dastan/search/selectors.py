@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 
 from dastan.content.conf import site_setting
 from dastan.content.models import Article, Section
+from dastan.content.selectors import articles_public
 from dastan.search import text
 from dastan.search.backends import get_backend
 from dastan.search.backends.base import Filters
@@ -124,10 +125,5 @@ def article_search(
 
 
 def latest_articles(limit: int = 6) -> list[Article]:
-    """Return the newest public articles (offered when a search finds nothing)."""
-    return list(
-        Article.objects.public()
-        .select_related("section")
-        .prefetch_related("bylines__author")
-        .order_by("-published_at", "-id")[:limit]
-    )
+    """Return the newest listed public articles (offered when a search finds nothing)."""
+    return list(articles_public()[:limit])

@@ -70,3 +70,13 @@ class ParseTests:
         q = parse(raw)
         assert isinstance(q, Query)
         assert len(q.include) <= MAX_ITEMS
+
+
+class QueryBoundsTests:
+    def test_or_chains_are_bounded_so_a_query_stays_cheap(self):
+        """A 60-option OR chain costs at most MAX_OPTIONS lookups."""
+        from dastan.search.query import MAX_OPTIONS, AnyOf, parse
+
+        query = parse(" OR ".join(f"w{i}" for i in range(60)))
+        options = sum(len(i.options) if isinstance(i, AnyOf) else 1 for i in query.include)
+        assert 1 <= options <= MAX_OPTIONS

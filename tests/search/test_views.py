@@ -154,3 +154,17 @@ class SqliteFuzzTests:
 @pytest.mark.django_db
 class PostgresFuzzTests:
     test_any_query_gives_a_page = fuzz_test()
+
+
+@pytest.mark.django_db
+class ZeroResultsTests:
+    def test_offers_all_languages_and_only_listed_latest_articles(self, client):
+        """Nothing found: a link widens to every edition; the latest list never shows a page."""
+        from tests.factories import ArticleFactory
+
+        ArticleFactory(title="Listed story")
+        ArticleFactory(title="About the newsroom", is_listed=False)
+        html = client.get("/search/", {"q": "zzzqqq"}).content.decode()
+        assert 'href="?q=zzzqqq&amp;lang=all"' in html
+        assert "Listed story" in html
+        assert "About the newsroom" not in html
