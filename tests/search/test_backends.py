@@ -79,6 +79,15 @@ class BackendContract:
         ArticleFactory(title="Solar farm", body="<p>z</p>")
         assert set(ids("coal OR gas")) == {a.pk, b.pk}
 
+    def test_stop_words_are_words_on_every_backend(self):
+        """``the``, ``-the`` and "to be or not to be" behave the same on both backends."""
+        a = ArticleFactory(title="The cat sat", body="<p>To be or not to be, said the cat.</p>")
+        b = ArticleFactory(title="Dog barks", body="<p>A dog barked.</p>")
+        assert ids("the") == [a.pk]
+        assert ids('"to be or not to be"') == [a.pk]
+        assert ids("dog -the") == [b.pk]
+        assert ids("cat -the") == []
+
     def test_stemming_and_possessive(self):
         """``Kazakhstan's`` finds ``Kazakhstan``; ``elections`` finds ``election``."""
         a = ArticleFactory(title="Kazakhstan grows", body="<p>An election was held.</p>")

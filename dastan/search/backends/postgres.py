@@ -2,8 +2,10 @@
 
 Text is folded in Python exactly as for FTS5 (case, diacritics, ``ё``,
 look-alike letters, possessives) and stemmed by PostgreSQL's ``russian`` text
-search configuration, which stems Cyrillic words with the Russian Snowball
-stemmer and ASCII words with the English one. Name keys (:func:`text.name_key`)
+search configuration copied as ``dastan``, which stems Cyrillic words with the
+Russian Snowball stemmer and ASCII words with the English one, but keeps stop
+words: FTS5 keeps them, so "the" or "to be or not to be" find the same
+articles on both backends. Name keys (:func:`text.name_key`)
 go in with weight C and filter tokens with weight D (``simple`` configuration).
 Keys, ranking window, recency boost and bounded counts work as in
 :mod:`~dastan.search.backends.sqlite_fts5`; ranking uses ``ts_rank`` with the
@@ -36,7 +38,7 @@ TABLE = "search_document"
 # ts_rank weights for D (filters), C (names), B (body), A (title).
 RANK_WEIGHTS = "{0.0, 0.3, 0.4, 1.0}"
 VECTOR = (
-    "setweight(to_tsvector('russian', %s), 'A') || setweight(to_tsvector('russian', %s), 'B')"
+    "setweight(to_tsvector('dastan', %s), 'A') || setweight(to_tsvector('dastan', %s), 'B')"
     " || setweight(to_tsvector('simple', %s), 'C') || setweight(to_tsvector('simple', %s), 'D')"
 )
 
@@ -56,6 +58,22 @@ def prepare(doc: Document) -> tuple:
     )
 
 
+TEXT_CONFIG = """
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'dastan') THEN
+    CREATE TEXT SEARCH DICTIONARY dastan_russian (TEMPLATE = snowball, LANGUAGE = russian);
+    CREATE TEXT SEARCH DICTIONARY dastan_english (TEMPLATE = snowball, LANGUAGE = english);
+    CREATE TEXT SEARCH CONFIGURATION dastan (COPY = russian);
+    ALTER TEXT SEARCH CONFIGURATION dastan
+      ALTER MAPPING FOR word, hword, hword_part WITH dastan_russian;
+    ALTER TEXT SEARCH CONFIGURATION dastan
+      ALTER MAPPING FOR asciiword, asciihword, hword_asciipart WITH dastan_english;
+  END IF;
+END $$;
+"""
+
+
 class _Compiler:
     """Turn a parsed query into SQL for a tsquery plus its parameters."""
 
@@ -69,7 +87,7 @@ class _Compiler:
         if not folded:
             return None
         self.params.append(f"'{folded}':A" if title else f"'{folded}'")
-        sql = "to_tsquery('russian', %s)"
+        sql = "to_tsquery('dastan', %s)"
         key = "" if title else text.name_key(word)
         if key:
             self.params.append(f"'{key}'")
@@ -81,7 +99,7 @@ class _Compiler:
         if not folded:
             return None
         self.params.append(folded)
-        return "phraseto_tsquery('russian', %s)"
+        return "phraseto_tsquery('dastan', %s)"
 
     def node(self, node, *, title: bool = False) -> str | None:
         if isinstance(node, Term):
@@ -128,8 +146,9 @@ class SearchBackend:
         self.connection = using or connection
 
     def install(self) -> None:
-        """Create the document table and its indexes if they do not exist."""
+        """Create the text search configuration, the document table and its indexes."""
         with self.connection.cursor() as cursor:
+            cursor.execute(TEXT_CONFIG)
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {TABLE} (article_id bigint PRIMARY KEY, "
                 "doc bigint NOT NULL UNIQUE, section_id bigint, tsv tsvector NOT NULL)"
