@@ -69,7 +69,7 @@ class Query:
 
 def _clean(raw: str) -> str:
     """Return ``raw`` cut to size, with control and format characters made spaces."""
-    raw = (raw or "")[:MAX_QUERY_CHARS]
+    raw = unicodedata.normalize("NFC", (raw or "")[:MAX_QUERY_CHARS])
     return "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in raw)
 
 

@@ -274,7 +274,8 @@ def fold_text(text: str) -> str:
     """Return ``text`` as space-separated folded, unstemmed words (for PostgreSQL to stem)."""
     if len(_CHUNK_FOLDED) > MEMO_LIMIT:
         _CHUNK_FOLDED.clear()
-    return " ".join(filter(None, map(_CHUNK_FOLDED.__getitem__, text.split())))
+    chunks = unicodedata.normalize("NFC", text).split()
+    return " ".join(filter(None, map(_CHUNK_FOLDED.__getitem__, chunks)))
 
 
 def analyse(text: str) -> tuple[str, str]:
@@ -282,7 +283,8 @@ def analyse(text: str) -> tuple[str, str]:
     if len(_CHUNK_TERMS) > MEMO_LIMIT:
         _CHUNK_TERMS.clear()
         _CHUNK_NAMES.clear()
-    chunks = text.split()
+    # Pasted text may be decomposed (и + combining breve for й): compose it first.
+    chunks = unicodedata.normalize("NFC", text).split()
     return (
         " ".join(filter(None, map(_CHUNK_TERMS.__getitem__, chunks))),
         " ".join(filter(None, map(_CHUNK_NAMES.__getitem__, chunks))),

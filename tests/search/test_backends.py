@@ -296,3 +296,15 @@ class PostgresBackendTests(BackendContract):
     def test_backend_is_postgres(self):
         """PostgreSQL databases get the tsvector backend."""
         assert get_backend().vendor == "postgresql"
+
+
+@pytest.mark.django_db
+class DecomposedTextTests:
+    def test_decomposed_letters_find_composed_ones_and_back(self):
+        """``Бийлик`` typed with a combining breve (NFD) finds the article and vice versa."""
+        import unicodedata
+
+        a = ArticleFactory(title="Бийлик жыйыны", body="<p>Текст.</p>", language="ru")
+        decomposed = unicodedata.normalize("NFD", "Бийлик")
+        assert decomposed != "Бийлик"
+        assert ids(decomposed) == [a.pk]
