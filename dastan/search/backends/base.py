@@ -10,6 +10,7 @@ at its time with no job running.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -200,3 +201,72 @@ class SearchBackend(Protocol):
 
     def indexed(self) -> dict[int, int]:
         """Return ``{article_id: document key}`` for everything in the index."""
+
+
+def recency(key: int, now: dt.datetime) -> float:
+    """Return the recency multiplier: 1 + RECENCY_BOOST, halving every RECENCY_DAYS of age."""
+    from dastan.search.conf import search_setting
+
+    age_days = max(0.0, (now.timestamp() - key_seconds(key)) / 86400)
+    half_life = search_setting("RECENCY_DAYS")
+    return 1.0 + search_setting("RECENCY_BOOST") * 0.5 ** (age_days / half_life)
+
+
+def about(n: float) -> int:
+    """Return ``n`` rounded to two significant figures (an estimate must not look exact)."""
+    if n < 100:
+        return round(n)
+    return int(round(n, -(int(math.log10(n)) - 1)))
+
+
+class RankedSearch:
+    """The paging flow both engines share; each supplies the engine-specific steps.
+
+    An engine defines ``connection``, ``_compile(query, filters)`` (None when nothing
+    can match), ``_ranges(filters, now)``, ``_newest_keys``, ``_ranked`` (the ranked
+    window, whether it holds every match, and its oldest key), ``_count`` and ``_facets``.
+    """
+
+    def search(
+        self,
+        query: Query,
+        *,
+        filters: Filters,
+        now: dt.datetime,
+        order: str = "relevance",
+        offset: int = 0,
+        limit: int = 6,
+        facets: bool = True,
+    ) -> Results:
+        """Return one page of public matches, best (or newest, ``order="date"``) first."""
+        compiled = self._compile(query, filters)
+        ranges = self._ranges(filters, now)
+        if compiled is None or not ranges:
+            return Results(ids=[], total=0)
+        with self.connection.cursor() as cursor:
+            if order == "date":
+                keys = self._newest_keys(cursor, compiled, ranges, limit, offset)
+                total, exact = self._count(cursor, compiled, ranges)
+            else:
+                ranked, complete, oldest = self._ranked(
+                    cursor, query, filters, compiled, ranges, now
+                )
+                if complete:
+                    total, exact = len(ranked), True
+                else:
+                    total, exact = self._count(cursor, compiled, ranges)
+                keys = ranked[offset : offset + limit]
+                if len(keys) < limit and not complete and oldest is not None:
+                    # Past the ranked window the results go on newest first.
+                    seen = set(ranked)
+                    rest = self._newest_keys(
+                        cursor, compiled, ranges, offset + limit * 2 + len(ranked)
+                    )
+                    tail = [
+                        k for k in rest if k not in seen and key_seconds(k) <= key_seconds(oldest)
+                    ]
+                    keys += tail[max(0, offset - len(ranked)) :][: limit - len(keys)]
+            sections = self._facets(cursor, query, filters, ranges, total) if facets else []
+        return Results(
+            ids=[key_article(k) for k in keys], total=total, exact=exact, sections=sections
+        )

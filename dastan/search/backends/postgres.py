@@ -25,12 +25,12 @@ from dastan.search import text
 from dastan.search.backends.base import (
     Document,
     Filters,
-    Results,
-    key_article,
+    RankedSearch,
+    about,
     key_ranges,
     key_seconds,
+    recency,
 )
-from dastan.search.backends.sqlite_fts5 import about, recency
 from dastan.search.conf import search_setting
 from dastan.search.query import Phrase, Query, Term
 
@@ -133,7 +133,7 @@ def compile_query(
     return (sql, compiler.params) if sql else None
 
 
-class SearchBackend:
+class SearchBackend(RankedSearch):
     """tsvector search in the default PostgreSQL database."""
 
     vendor = "postgresql"
@@ -285,6 +285,22 @@ class SearchBackend:
             return f"({where} OFFSET 0) AS m", [*params, low, high]
         return f"({where}) AS m", [*params, low, high]
 
+    def _compile(self, query: Query, filters: Filters):
+        return compile_query(query, filters)
+
+    def _newest_keys(self, cursor, compiled, ranges, limit: int, offset: int = 0) -> list[int]:
+        return [row[0] for row in self._newest(cursor, compiled, ranges, limit, offset)]
+
+    def _ranked(self, cursor, query: Query, filters: Filters, compiled, ranges, now):
+        """Return the newest RANK_WINDOW matches by score, whether that is all, the oldest key."""
+        window = search_setting("RANK_WINDOW")
+        rows = self._newest(cursor, compiled, ranges, window, rank=True)
+        scores = dict(rows)
+        # No title-candidate pass here: a weight-restricted test cannot use
+        # the GIN index, and walking for rare title matches costs seconds.
+        ranked = sorted(scores, key=lambda k: scores[k] * recency(k, now), reverse=True)
+        return ranked, len(rows) < window, rows[-1][0] if rows else None
+
     def _newest(self, cursor, compiled, ranges, limit: int, offset: int = 0, *, rank=False):
         sql, params = compiled
         score = f", ts_rank('{RANK_WEIGHTS}', tsv, {sql})" if rank else ""
@@ -355,47 +371,3 @@ class SearchBackend:
                 total = self._count(cursor, (sql, params), ranges)[0]
             counts = {s: max(1, about(n * total / seen)) for s, n in counts.items()}
         return sorted(((s, n) for s, n in counts.items() if s is not None), key=lambda c: -c[1])
-
-    def search(
-        self,
-        query: Query,
-        *,
-        filters: Filters,
-        now: dt.datetime,
-        order: str = "relevance",
-        offset: int = 0,
-        limit: int = 6,
-        facets: bool = True,
-    ) -> Results:
-        """Return one page of public matches, best (or newest, ``order="date"``) first."""
-        compiled = compile_query(query, filters)
-        ranges = self._ranges(filters, now)
-        if compiled is None or not ranges:
-            return Results(ids=[], total=0)
-        with self.connection.cursor() as cursor:
-            if order == "date":
-                keys = [r[0] for r in self._newest(cursor, compiled, ranges, limit, offset)]
-                total, exact = self._count(cursor, compiled, ranges)
-            else:
-                window = search_setting("RANK_WINDOW")
-                rows = self._newest(cursor, compiled, ranges, window, rank=True)
-                complete = len(rows) < window
-                scores = {k: s for k, s in rows}
-                # No title-candidate pass here: a weight-restricted test cannot use
-                # the GIN index, and walking for rare title matches costs seconds.
-                ranked = sorted(scores, key=lambda k: scores[k] * recency(k, now), reverse=True)
-                if complete:
-                    total, exact = len(ranked), True
-                else:
-                    total, exact = self._count(cursor, compiled, ranges)
-                keys = ranked[offset : offset + limit]
-                if len(keys) < limit and not complete and rows:
-                    oldest = key_seconds(rows[-1][0])
-                    seen = set(ranked)
-                    more = self._newest(cursor, compiled, ranges, offset + limit * 2 + len(ranked))
-                    tail = [r[0] for r in more if r[0] not in seen and key_seconds(r[0]) <= oldest]
-                    keys += tail[max(0, offset - len(ranked)) :][: limit - len(keys)]
-            sections = self._facets(cursor, query, filters, ranges, total) if facets else []
-        return Results(
-            ids=[key_article(k) for k in keys], total=total, exact=exact, sections=sections
-        )

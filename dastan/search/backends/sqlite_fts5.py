@@ -32,10 +32,11 @@ from dastan.search import text
 from dastan.search.backends.base import (
     Document,
     Filters,
-    Results,
-    key_article,
+    RankedSearch,
+    about,
     key_ranges,
     key_seconds,
+    recency,
 )
 from dastan.search.conf import search_setting
 from dastan.search.query import AnyOf, Phrase, Query, Term
@@ -149,27 +150,13 @@ def _title_only(query: Query, filters: Filters) -> str | None:
     return "(" + " AND ".join(parts) + ")"
 
 
-def recency(key: int, now: dt.datetime) -> float:
-    """Return the recency multiplier: 1 + RECENCY_BOOST, halving every RECENCY_DAYS of age."""
-    age_days = max(0.0, (now.timestamp() - key_seconds(key)) / 86400)
-    half_life = search_setting("RECENCY_DAYS")
-    return 1.0 + search_setting("RECENCY_BOOST") * 0.5 ** (age_days / half_life)
-
-
-def about(n: float) -> int:
-    """Return ``n`` rounded to two significant figures (an estimate must not look exact)."""
-    if n < 100:
-        return round(n)
-    return int(round(n, -(int(math.log10(n)) - 1)))
-
-
 def _saturate(tf: int, length: int, avg: float) -> float:
     if not tf:
         return 0.0
     return tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg))
 
 
-class SearchBackend:
+class SearchBackend(RankedSearch):
     """FTS5 search in the default database."""
 
     vendor = "sqlite"
@@ -305,6 +292,12 @@ class SearchBackend:
                 if cursor.fetchone():
                     kept.append((low, high))
         return kept
+
+    def _compile(self, query: Query, filters: Filters) -> str | None:
+        return compile_query(query, filters)
+
+    def _newest_keys(self, cursor, expr: str, ranges, limit: int, offset: int = 0) -> list[int]:
+        return self._newest(cursor, expr, ranges, limit, offset)
 
     def _newest(self, cursor, expr: str, ranges, limit: int, offset: int = 0) -> list[int]:
         """Return the keys of the newest matches over every range, newest first."""
@@ -444,43 +437,3 @@ class SearchBackend:
                 total = self._count(cursor, expr, ranges)[0]
             counts = {s: max(1, about(n * total / seen)) for s, n in counts.items()}
         return sorted(((s, n) for s, n in counts.items() if s is not None), key=lambda c: -c[1])
-
-    def search(
-        self,
-        query: Query,
-        *,
-        filters: Filters,
-        now: dt.datetime,
-        order: str = "relevance",
-        offset: int = 0,
-        limit: int = 6,
-        facets: bool = True,
-    ) -> Results:
-        """Return one page of public matches, best (or newest, ``order="date"``) first."""
-        expr = compile_query(query, filters)
-        ranges = self._ranges(filters, now)
-        if expr is None or not ranges:
-            return Results(ids=[], total=0)
-        with self.connection.cursor() as cursor:
-            if order == "date":
-                keys = self._newest(cursor, expr, ranges, limit, offset)
-                total, exact = self._count(cursor, expr, ranges)
-            else:
-                ranked, complete, oldest = self._ranked(cursor, query, filters, expr, ranges, now)
-                if complete:
-                    total, exact = len(ranked), True
-                else:
-                    total, exact = self._count(cursor, expr, ranges)
-                keys = ranked[offset : offset + limit]
-                if len(keys) < limit and not complete and oldest is not None:
-                    # Past the ranked window the results go on newest first.
-                    seen = set(ranked)
-                    rest = self._newest(cursor, expr, ranges, offset + limit * 2 + len(ranked))
-                    tail = [
-                        k for k in rest if k not in seen and key_seconds(k) <= key_seconds(oldest)
-                    ]
-                    keys += tail[max(0, offset - len(ranked)) :][: limit - len(keys)]
-            sections = self._facets(cursor, query, filters, ranges, total) if facets else []
-        return Results(
-            ids=[key_article(k) for k in keys], total=total, exact=exact, sections=sections
-        )
