@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
 import multiprocessing
 import time
+from collections.abc import Iterator
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
@@ -13,8 +13,8 @@ from tqdm import tqdm
 
 from dastan.content.models import Article
 from dastan.search.backends import get_backend
-from dastan.search.backends.base import CheckReport, doc_key
-from dastan.search.documents import documents_all, documents_for, indexable
+from dastan.search.backends.base import CheckReport, doc_key, key_article
+from dastan.search.documents import documents_for, indexable
 from dastan.search.indexing import articles_index
 
 
@@ -29,10 +29,16 @@ def _prepare_ids(ids: list[int]) -> list[tuple]:
     return [prepare(doc) for doc in docs]
 
 
-def _id_batches(size: int = 2000):
-    ids = indexable().order_by("id").values_list("id", flat=True).iterator(chunk_size=size * 5)
-    while batch := list(itertools.islice(ids, size)):
-        yield batch
+def _id_batches(size: int = 2000) -> Iterator[list[int]]:
+    """Yield the ids of every indexable article in document-key order, ``size`` at a time.
+
+    The index is written fastest in key order (see the backend's insert), so
+    the batches follow it rather than the article ids.
+    """
+    rows = indexable().order_by().values_list("id", "published_at", "language")
+    keys = sorted(doc_key(when, pk, language) for pk, when, language in rows.iterator(10_000))
+    for start in range(0, len(keys), size):
+        yield [key_article(key) for key in keys[start : start + size]]
 
 
 def index_check(*, repair: bool = False) -> CheckReport:
@@ -87,7 +93,8 @@ class Command(BaseCommand):
             pool = multiprocessing.get_context("fork").Pool(workers)
             kwargs["prepared"] = pool.imap(_prepare_ids, list(_id_batches()))
         try:
-            done = backend.rebuild(documents_all(), progress=bar.update, **kwargs)
+            batches = (documents_for(ids)[0] for ids in _id_batches())
+            done = backend.rebuild(batches, progress=bar.update, **kwargs)
         finally:
             bar.close()
             if pool:
