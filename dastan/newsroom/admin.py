@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -25,6 +26,7 @@ from dastan.content.models import (
 )
 from dastan.content.signals import articles_changed
 from dastan.newsroom.forms import ArticleAdminForm
+from dastan.search.indexing import index_deferred
 
 admin.site.site_header = "Dastan newsroom"
 admin.site.site_title = "Dastan newsroom"
@@ -84,6 +86,17 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("bylines__author")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A save fires signals for the article, each relation and each byline:
+        # the search index is written once, at the end, in the same transaction.
+        with transaction.atomic(using=router.db_for_write(self.model)), index_deferred():
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def response_action(self, request, queryset):
+        # A bulk action is one transaction, with each article indexed once at its end.
+        with transaction.atomic(using=router.db_for_write(self.model)), index_deferred():
+            return super().response_action(request, queryset)
 
     @admin.display(description="By")
     def byline(self, obj: Article) -> str:

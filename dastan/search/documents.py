@@ -13,26 +13,45 @@ INDEXED_STATUSES = (Article.Status.PUBLISHED, Article.Status.SCHEDULED)
 _FIELDS = ("id", "title", "standfirst", "body", "published_at", "language", "section_id")
 
 
-def _links(ids: list[int]) -> dict[str, dict[int, list[int]]]:
+def _links(rows: list[tuple], *, dense: bool) -> dict[str, dict[int, list[int]]]:
+    """Return ``{kind: {article_id: [linked ids]}}`` for the articles of ``rows``.
+
+    ``dense`` rows are every indexable article of an id range: their links are
+    read by range, which costs the ORM far less than an ``IN`` of 2,000 ids
+    (half the time of ``dastan search check``, measured); links of articles
+    in the range but not in ``rows`` are read and never used.
+    """
+    ids = [row[0] for row in rows]
+    if dense:
+        wanted = {"article_id__gte": ids[0], "article_id__lte": ids[-1]}
+    else:
+        wanted = {"article_id__in": ids}
     found: dict[str, dict[int, list[int]]] = {k: defaultdict(list) for k in ("s", "t", "p", "a")}
     for kind, through, column in (
         ("s", Article.sections.through, "section_id"),
         ("t", Article.tags.through, "tag_id"),
-        ("p", Article.places.through, "place_id"),
     ):
-        for article_id, other in through.objects.filter(article_id__in=ids).values_list(
-            "article_id", column
-        ):
+        for article_id, other in through.objects.filter(**wanted).values_list("article_id", column):
             found[kind][article_id].append(other)
-    for article_id, author_id in ArticleAuthor.objects.filter(article_id__in=ids).values_list(
+    # A place's country is indexed with it, so that filtering by a country finds
+    # articles about its cities, as the country's place page lists them.
+    for article_id, place_id, country_id in Article.places.through.objects.filter(
+        **wanted
+    ).values_list("article_id", "place_id", "place__country_id"):
+        found["p"][article_id].append(place_id)
+        if country_id:
+            found["p"][article_id].append(country_id)
+    for article_id, author_id in ArticleAuthor.objects.filter(**wanted).values_list(
         "article_id", "author_id"
     ):
         found["a"][article_id].append(author_id)
     return found
 
 
-def _documents(rows: list[tuple]) -> list[Document]:
-    links = _links([row[0] for row in rows])
+def _documents(rows: list[tuple], *, dense: bool = False) -> list[Document]:
+    if not rows:
+        return []
+    links = _links(rows, dense=dense)
     docs = []
     for pk, title, standfirst, body, published_at, language, section_id in rows:
         docs.append(
@@ -46,7 +65,7 @@ def _documents(rows: list[tuple]) -> list[Document]:
                 section_id=section_id,
                 section_ids=tuple(links["s"].get(pk, ())),
                 tag_ids=tuple(links["t"].get(pk, ())),
-                place_ids=tuple(links["p"].get(pk, ())),
+                place_ids=tuple(dict.fromkeys(links["p"].get(pk, ()))),
                 author_ids=tuple(links["a"].get(pk, ())),
             )
         )
@@ -78,4 +97,4 @@ def documents_all(*, batch: int = 2000) -> Iterator[list[Document]]:
         if not rows:
             return
         last = rows[-1][0]
-        yield _documents(rows)
+        yield _documents(rows, dense=True)

@@ -23,7 +23,10 @@ class SearchPage:
     """One page of results in the shape the site's pager and cards expect.
 
     ``paginator`` is the page itself (``num_pages``, ``count``) so that
-    ``components/pager.html`` works unchanged.
+    ``components/pager.html`` works unchanged. ``exact`` says whether ``total``
+    is a count or an estimate ("about"), ``sections_exact`` the same of the
+    section counts ("~"). ``past_end`` is a page after the last one of a search
+    that does find articles.
     """
 
     number: int
@@ -32,7 +35,9 @@ class SearchPage:
     exact: bool
     articles: list = field(default_factory=list)
     sections: list = field(default_factory=list)
+    sections_exact: bool = True
     too_deep: bool = False
+    past_end: bool = False
 
     def __iter__(self):
         return iter(self.articles)
@@ -74,6 +79,11 @@ class SearchPage:
     def next_page_number(self) -> int:
         return self.number + 1
 
+    @property
+    def last_page(self) -> int:
+        """Return the page to offer past the end: the last one when the count is exact."""
+        return self.num_pages if self.exact else 1
+
 
 def max_page(per_page: int) -> int:
     """Return the deepest page a reader may ask for."""
@@ -105,9 +115,11 @@ def article_search(
     if page > max_page(per_page):
         return SearchPage(number=page, per_page=per_page, total=0, exact=True, too_deep=True)
     now = timezone.now()
+    offset = (page - 1) * per_page
     results = get_backend().search(
-        query, filters=filters, now=now, order=order, offset=(page - 1) * per_page, limit=per_page
+        query, filters=filters, now=now, order=order, offset=offset, limit=per_page
     )
+    total, exact = _shown_total(results.total, results.exact, offset, len(results.ids), per_page)
     articles = _hydrate(results.ids, now)
     terms, names = _wanted(query)
     for article in articles:
@@ -117,11 +129,29 @@ def article_search(
     return SearchPage(
         number=page,
         per_page=per_page,
-        total=results.total,
-        exact=results.exact,
+        total=total,
+        exact=exact,
         articles=articles,
         sections=[(sections[s], n) for s, n in results.sections if s in sections],
+        sections_exact=results.sections_exact,
+        past_end=not results.ids and page > 1 and total > 0,
     )
+
+
+def _shown_total(
+    total: int, exact: bool, offset: int, found: int, per_page: int
+) -> tuple[int, bool]:
+    """Return the total to show and whether it is exact, consistent with the page shown.
+
+    A page that is not full is the last one: the matches end there, so the
+    total is known exactly, whatever was estimated. Otherwise the total is at
+    least what this page reaches ("of about 40" under "results 37 - 42" reads wrong).
+    """
+    if not found:
+        return total, exact
+    if found < per_page:
+        return offset + found, True
+    return max(total, offset + found), exact
 
 
 def latest_articles(limit: int = 6) -> list[Article]:

@@ -35,7 +35,7 @@ _LATIN_EXTRA = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": 
 _CYR_TO_LAT = dict(zip("аеорсхуікмтнвз", "aeopcxyikmthbz", strict=True))
 _LAT_TO_CYR = {v: k for k, v in _CYR_TO_LAT.items()}
 
-# Name transliteration, Cyrillic (Russian, Kazakh, Kyrgyz) -> Latin.
+# Name transliteration, Cyrillic (Russian, Kazakh, Kyrgyz, Uzbek) -> Latin.
 _TRANSLIT = {
     "а": "a",
     "б": "b",
@@ -79,12 +79,15 @@ _TRANSLIT = {
     "ү": "u",
     "һ": "h",
     "і": "i",
-    "ў": "u",
+    # Uzbek ў is written oʻ in Uzbek Latin (Ўзбекистон, Oʻzbekiston).
+    "ў": "o",
     "ҳ": "h",
     "җ": "j",
 }
 _SKELETON_RULES = (
     (re.compile(r"kh"), "h"),
+    # Kazakh ғ: Qaraghandy, Qarağandy, Karaganda.
+    (re.compile(r"gh"), "g"),
     (re.compile(r"d?zh|dj"), "j"),
     (re.compile(r"ph"), "f"),
     (re.compile(r"w"), "v"),
@@ -93,6 +96,9 @@ _SKELETON_RULES = (
     (re.compile(r"(?:(?<=^)|(?<=[aeiou]))y(?=[aeiou])"), ""),
     (re.compile(r"y"), "i"),
     (re.compile(r"(.)\1+"), r"\1"),
+    # Kazakh ң is ng or n in Latin (Жаңаөзен, Zhanaozen; Теңіз, Tengiz); after the
+    # doubled letters, so that ңғ (Шыңғыс) meets ng (Shyngys).
+    (re.compile(r"ng(?=[aeiou])"), "n"),
 )
 # Case endings (Russian -а -у -ым -ом -е -ах, English -y), stripped on both sides.
 _NAME_ENDING = re.compile(r"(?<=...)(?:ami|ah|ih|im|om|oi|ei|[aeiou])$")

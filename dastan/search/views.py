@@ -88,6 +88,6 @@ def search(request: HttpRequest) -> HttpResponse:
         query, filters=filters, order=order, page=_page_number(request.GET.get("page"))
     )
     context["page_obj"] = page_obj
-    if not page_obj.articles and not page_obj.too_deep:
+    if not page_obj.articles and not (page_obj.too_deep or page_obj.past_end):
         context["latest"] = latest_articles()
     return render(request, "search/results.html", context)

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dastan.content import services
-from dastan.content.models import Article
+from dastan.content.models import Article, ArticleAuthor, Place
 from dastan.search.backends import get_backend
 from dastan.search.backends.base import Filters
 from dastan.search.query import parse
@@ -116,6 +116,14 @@ class BackendContract:
             ("Bishkek", "Бишкеке"),
             ("Zhambyl", "Жамбыл"),
             ("Ташкент", "Tashkent"),
+            ("Qaraghandy", "Қарағанды"),
+            ("Karaganda", "Қарағанды"),
+            ("Қарағанды", "Qaraghandy"),
+            ("Zhanaozen", "Жаңаөзен"),
+            ("Жаңаөзен", "Zhanaozen"),
+            ("Oʻzbekiston", "Ўзбекистон"),
+            ("O'zbekiston", "Ўзбекистон"),
+            ("Ўзбекистон", "O‘zbekiston"),
         ],
     )
     def test_names_are_found_across_scripts(self, query, written):
@@ -280,6 +288,99 @@ class BackendContract:
         assert index_check().ok and ids("mulberry") == [a.pk]
         call_command("search", "rebuild", "--no-progress", "--workers", "0")
         assert ids("mulberry") == [a.pk]
+
+    def test_section_counts_count_every_section_of_an_article(self):
+        """An article filed in two sections counts in both, as each section filter finds it."""
+        one, two = SectionFactory(), SectionFactory()
+        both = ArticleFactory(title="Saiga", section=one)
+        both.sections.add(two)
+        only_two = ArticleFactory(title="Saiga", section=two)
+        result = get_backend().search(parse("saiga"), filters=Filters(), now=timezone.now())
+        assert dict(result.sections) == {one.pk: 1, two.pk: 2} and result.sections_exact
+        for section, n in result.sections:
+            assert len(ids("saiga", section=section)) == n
+        assert set(ids("saiga", section=two.pk)) == {both.pk, only_two.pk}
+
+    def test_section_counts_scaled_from_a_window_are_not_exact(self, settings):
+        """Past FACET_WINDOW matches the counts are scaled estimates, and say so."""
+        for _ in range(3):
+            ArticleFactory(title="Steppe eagle")
+        settings.DASTAN_SEARCH = {"FACET_WINDOW": 2}
+        result = get_backend().search(parse("eagle"), filters=Filters(), now=timezone.now())
+        assert result.total == 3 and result.exact
+        assert not result.sections_exact
+
+    def test_a_count_at_the_bound_is_exact(self, settings):
+        """Exactly EXACT_COUNT matches are counted, not estimated; one more is an estimate."""
+        settings.DASTAN_SEARCH = {"EXACT_COUNT": 3}
+        made = [ArticleFactory(title="Caspian seal", published_at=ago(days=i)) for i in range(3)]
+        backend = get_backend()
+        assert backend.count(parse("seal"), filters=Filters(), now=timezone.now()) == (3, True)
+        result = backend.search(
+            parse("seal"), filters=Filters(), now=timezone.now(), order="date", limit=2
+        )
+        assert (result.total, result.exact) == (3, True)
+        made.append(ArticleFactory(title="Caspian seal", published_at=ago(days=9)))
+        total, exact = backend.count(parse("seal"), filters=Filters(), now=timezone.now())
+        assert total >= 4 and not exact
+
+    def test_place_filter_finds_the_cities_of_a_country(self):
+        """Filtering by a country finds articles about its cities, as the place page does."""
+        country = PlaceFactory(kind=Place.Kind.COUNTRY)
+        city = PlaceFactory(country=country)
+        a = ArticleFactory(title="Tulip fields", places=[city])
+        b = ArticleFactory(title="Tulip fields", places=[country])
+        ArticleFactory(title="Tulip fields")
+        assert set(ids("tulip", place=country.pk)) == {a.pk, b.pk}
+        assert ids("tulip", place=city.pk) == [a.pk]
+
+    def test_a_place_moved_to_another_country_moves_its_articles(self):
+        """Editing a city's country re-indexes its articles under the new country."""
+        old, new = PlaceFactory(kind=Place.Kind.COUNTRY), PlaceFactory(kind=Place.Kind.COUNTRY)
+        city = PlaceFactory(country=old)
+        a = ArticleFactory(title="Tulip fields", places=[city])
+        city.country = new
+        city.save()
+        assert ids("tulip", place=new.pk) == [a.pk] and ids("tulip", place=old.pk) == []
+
+    def test_clearing_a_tag_from_its_side_is_followed(self):
+        """``tag.articles.clear()`` re-indexes the articles it had (read before the clear)."""
+        tag = TagFactory()
+        a = ArticleFactory(title="Falconry", tags=[tag])
+        b = ArticleFactory(title="Falconry", tags=[tag])
+        assert set(ids("falconry", tag=tag.pk)) == {a.pk, b.pk}
+        tag.articles.clear()
+        assert ids("falconry", tag=tag.pk) == []
+        from dastan.search.management.commands.search import index_check
+
+        assert index_check().ok
+
+    def test_check_finds_text_and_filters_changed_behind_its_back(self):
+        """Bulk updates and link deletes that skip signals show as stale; repair fixes them."""
+        from dastan.search.management.commands.search import index_check
+
+        tag, place, author = TagFactory(), PlaceFactory(), AuthorFactory()
+        titled = ArticleFactory(title="Sturgeon")
+        tagged = ArticleFactory(title="Caviar", tags=[tag])
+        placed = ArticleFactory(title="Beluga", places=[place])
+        sectioned = ArticleFactory(title="Sterlet")
+        written = ArticleFactory(title="Roe")
+        untouched = ArticleFactory(title="Carp")
+        assert index_check().ok
+        Article.objects.filter(pk=titled.pk).update(title="Paddlefish")
+        Article.tags.through.objects.filter(article_id=tagged.pk).delete()
+        Article.places.through.objects.filter(article_id=placed.pk).delete()
+        Article.sections.through.objects.bulk_create(
+            [Article.sections.through(article_id=sectioned.pk, section_id=SectionFactory().pk)]
+        )
+        ArticleAuthor.objects.filter(article_id=written.pk).update(author=author)
+        report = index_check()
+        assert report.stale == sorted([titled.pk, tagged.pk, placed.pk, sectioned.pk, written.pk])
+        assert untouched.pk not in report.stale and not report.missing and not report.extra
+        index_check(repair=True)
+        assert index_check().ok
+        assert ids("paddlefish") == [titled.pk] and ids("caviar", tag=tag.pk) == []
+        assert ids("roe", author=author.pk) == [written.pk]
 
 
 @pytest.mark.django_db

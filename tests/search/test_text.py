@@ -71,11 +71,30 @@ class NameKeyTests:
             ("Tashkent", "Ташкенте"),
             ("Mirziyoyev", "Мирзиёев"),
             ("Astana", "Астане"),
+            ("Qaraghandy", "Қарағанды"),
+            ("Qarağandy", "Қарағанды"),
+            ("Karaganda", "Қарағанды"),
+            ("Karaganda", "Караганде"),
+            ("Zhanaozen", "Жаңаөзен"),
+            ("Janaozen", "Жаңаөзен"),
+            ("Tengiz", "Теңіз"),
+            ("Shyngys", "Шыңғыс"),
+            ("Oʻzbekiston", "Ўзбекистон"),
+            ("O'zbekiston", "Ўзбекистон"),
+            ("O‘zbekiston", "Ўзбекистон"),
+            ("O’zbekiston", "Ўзбекистон"),
+            ("Gʻalla", "Ғалла"),
         ],
     )
     def test_names_match_across_scripts(self, latin, cyrillic):
         """A name written in Latin and in Cyrillic (any case form) has one key."""
         assert text.name_key(latin) == text.name_key(cyrillic) != ""
+
+    def test_kazakh_and_uzbek_romanisations_meet(self):
+        """gh and g, ng and n (for ң), and the Uzbek apostrophe spellings give one key."""
+        assert len({text.name_key(w) for w in ("Qaraghandy", "Karaganda", "Қарағанды")}) == 1
+        spellings = ("Oʻzbekiston", "O'zbekiston", "O‘zbekiston", "O’zbekiston", "Ўзбекистон")
+        assert len({text.name_key(w) for w in spellings}) == 1
 
     def test_different_names_differ(self):
         """Keys still tell different names apart."""

@@ -75,6 +75,37 @@ class SearchPageContract:
         html = client.get("/search/", {"q": "court", "page": "3"}).content.decode()
         assert "refine your search" in html
 
+    def test_a_page_past_the_end_says_so_and_links_back(self, client, archive):
+        """Page 3 of two is not "no articles match": it says so and links to the last page."""
+        html = client.get("/search/", {"q": "court", "page": "3"}).content.decode()
+        assert "No articles match" not in html and "Latest articles" not in html
+        assert "past the end" in html
+        assert 'href="?q=court&amp;page=2"' in html
+
+    def test_a_page_past_the_end_of_nothing_is_the_zero_results_page(self, client, archive):
+        """A query that finds nothing at all says so on any page."""
+        html = client.get("/search/", {"q": "zebra", "page": "3"}).content.decode()
+        assert "No articles match" in html and "past the end" not in html
+
+    def test_an_exact_count_is_never_about(self, client, archive, settings):
+        """Exactly EXACT_COUNT matches, and a short last page, are shown as exact counts."""
+        settings.DASTAN_SEARCH = {"EXACT_COUNT": 8}
+        html = client.get("/search/", {"q": "court", "sort": "date"}).content.decode()
+        assert "Viewing results 1 - 6 of 8<" in html
+        settings.DASTAN_SEARCH = {"EXACT_COUNT": 3}
+        html = client.get("/search/", {"q": "court", "sort": "date", "page": "2"}).content.decode()
+        assert "Viewing results 7 - 8 of 8<" in html
+
+    def test_only_scaled_section_counts_are_marked_as_estimates(self, client, archive, settings):
+        """Section counts scaled from a window show "~"; counted ones do not, whatever the total."""
+        counts = '<span class="count">'
+        settings.DASTAN_SEARCH = {"EXACT_COUNT": 3}
+        html = client.get("/search/", {"q": "court", "sort": "date"}).content.decode()
+        assert "of about" in html and f"{counts}4<" in html and f"{counts}~" not in html
+        settings.DASTAN_SEARCH = {"FACET_WINDOW": 3}
+        html = client.get("/search/", {"q": "court"}).content.decode()
+        assert "of 8<" in html and f"{counts}~" in html
+
     def test_bad_parameters_still_give_a_page(self, client, archive):
         """Nonsense paging, dates and filters are ignored or narrow to nothing, never a 500."""
         for params in (
@@ -119,41 +150,68 @@ class WordPressRedirectTests:
         assert self.middleware()(RequestFactory().get("/about/", {"s": "x"})) == "passed through"
 
 
+QUERIES = st.one_of(
+    st.text(),
+    st.text(alphabet="\"-*:^()OR NEAR AND \\'%_;", max_size=40),
+    st.sampled_from(['"open quote', "NEAR(", "a:b", "x' OR 1=1 --", "\x00\x07", "🙂 مرحبا"]),
+    st.just("long " * 2500),
+)
+# Values that mean something to some parameter, next to arbitrary text.
+VALUES = st.one_of(
+    st.text(max_size=40),
+    st.integers(min_value=-(10**6), max_value=10**30).map(str),
+    st.dates().map(str),
+    st.sampled_from(
+        [
+            "",
+            "0",
+            "2",
+            "politics",
+            "culture",
+            "all",
+            "ru",
+            "date",
+            "0001-01-01",
+            "9999-12-31",
+            "2024-02-30",
+            "1e9",
+            "NaN",
+            "١٢",
+            "9" * 5000,
+            "x\x00y",
+            "%00",
+        ]
+    ),
+)
+PARAMETERS = ("page", "sort", "lang", "section", "tag", "place", "author", "from", "to")
+
+
 def fuzz_test():
     """Return a fresh fuzz test: hypothesis wants one function per test class."""
 
     @settings(
-        max_examples=150,
+        max_examples=200,
         deadline=None,
         # Generation may be slow on a busy CI machine; the property is what matters.
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
-    @given(
-        st.one_of(
-            st.text(),
-            st.text(alphabet="\"-*:^()OR NEAR AND \\'%_;", max_size=40),
-            st.sampled_from(
-                ['"open quote', "NEAR(", "a:b", "x' OR 1=1 --", "\x00\x07", "🙂 مرحبا"]
-            ),
-            st.just("long " * 2500),
-        )
-    )
-    def test_any_query_gives_a_page(self, client, archive, raw):
-        """Whatever is typed, the search page answers 200."""
-        assert client.get("/search/", {"q": raw}).status_code == 200
+    @given(st.fixed_dictionaries({"q": QUERIES}, optional=dict.fromkeys(PARAMETERS, VALUES)))
+    def test_any_request_gives_a_page(self, client, archive, params):
+        """Whatever is typed and whatever the other parameters say, the page answers 200."""
+        assert client.get("/search/", params).status_code == 200
 
-    return test_any_query_gives_a_page
+    return test_any_request_gives_a_page
 
 
 @pytest.mark.django_db
 class SqliteFuzzTests:
-    test_any_query_gives_a_page = fuzz_test()
+    test_any_request_gives_a_page = fuzz_test()
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db
 class PostgresFuzzTests:
-    test_any_query_gives_a_page = fuzz_test()
+    test_any_request_gives_a_page = fuzz_test()
 
 
 @pytest.mark.django_db

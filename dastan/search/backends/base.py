@@ -10,6 +10,7 @@ at its time with no job running.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -96,6 +97,21 @@ class Document:
     def key(self) -> int:
         return doc_key(self.published_at, self.article_id, self.language)
 
+    @property
+    def fingerprint(self) -> int:
+        """Return a 64-bit hash of everything the index is built from (signed, fits a bigint).
+
+        Stored beside each indexed row, it lets ``dastan search check`` find rows
+        whose key is right but whose text or filters drifted (a bulk ``update()``
+        of a title, a tag's articles cleared) by hashing, without re-indexing.
+        """
+        digest = hashlib.blake2b(digest_size=8)
+        tokens = " ".join(sorted(self.filter_tokens()))
+        parts = (self.key, self.language, self.section_id, tokens, self.title, self.standfirst)
+        for part in (*parts, self.body):
+            digest.update(str(part).encode("utf-8", "surrogatepass") + b"\x00")
+        return int.from_bytes(digest.digest(), "big", signed=True)
+
     def filter_tokens(self) -> list[str]:
         """Return the tokens filters match: ``s12``, ``t5``, ``p3``, ``a7``."""
         tokens = [f"s{i}" for i in dict.fromkeys((self.section_id, *self.section_ids)) if i]
@@ -143,6 +159,8 @@ class Results:
     total: int
     exact: bool = True
     sections: list[tuple[int, int]] = field(default_factory=list)
+    # False when the section counts were scaled up from a window ("~N").
+    sections_exact: bool = True
 
 
 @dataclass
@@ -199,8 +217,8 @@ class SearchBackend(Protocol):
         (in worker processes) instead of ``documents``.
         """
 
-    def indexed(self) -> dict[int, int]:
-        """Return ``{article_id: document key}`` for everything in the index."""
+    def indexed(self) -> dict[int, tuple[int, int]]:
+        """Return ``{article_id: (document key, fingerprint)}`` for everything in the index."""
 
 
 def recency(key: int, now: dt.datetime) -> float:
@@ -224,7 +242,8 @@ class RankedSearch:
 
     An engine defines ``connection``, ``_compile(query, filters)`` (None when nothing
     can match), ``_ranges(filters, now)``, ``_newest_keys``, ``_ranked`` (the ranked
-    window, whether it holds every match, and its oldest key), ``_count`` and ``_facets``.
+    window, whether it holds every match, and its oldest key), ``_count`` and ``_facets``
+    (the section counts and whether they are exact).
     """
 
     def search(
@@ -266,7 +285,13 @@ class RankedSearch:
                         k for k in rest if k not in seen and key_seconds(k) <= key_seconds(oldest)
                     ]
                     keys += tail[max(0, offset - len(ranked)) :][: limit - len(keys)]
-            sections = self._facets(cursor, query, filters, ranges, total) if facets else []
+            sections, sections_exact = (
+                self._facets(cursor, query, filters, ranges, total) if facets else ([], True)
+            )
         return Results(
-            ids=[key_article(k) for k in keys], total=total, exact=exact, sections=sections
+            ids=[key_article(k) for k in keys],
+            total=total,
+            exact=exact,
+            sections=sections,
+            sections_exact=sections_exact,
         )

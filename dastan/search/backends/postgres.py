@@ -5,27 +5,43 @@ look-alike letters, possessives) and stemmed by PostgreSQL's ``russian`` text
 search configuration copied as ``dastan``, which stems Cyrillic words with the
 Russian Snowball stemmer and ASCII words with the English one, but keeps stop
 words: FTS5 keeps them, so "the" or "to be or not to be" find the same
-articles on both backends. Name keys (:func:`text.name_key`)
-go in with weight C and filter tokens with weight D (``simple`` configuration).
-Keys, ranking window, recency boost and bounded counts work as in
-:mod:`~dastan.search.backends.sqlite_fts5`; ranking uses ``ts_rank`` with the
-title (weight A) above the body (weight B).
+articles on both backends. Name keys (:func:`text.name_key`) go in with
+weight C (``simple`` configuration); ranking uses ``ts_rank`` with the title
+(weight A) above the body (weight B).
+
+Reading a row's tsvector costs ~13 us at a million articles (it is TOASTed),
+and the planner does not count that cost, so every search finds its rows
+through the GIN index alone. Besides its words, each vector holds *marks*,
+lexemes no text can produce: the filter tokens (``#s12``) and the article's
+time buckets in its edition (``~1.0.9871``: edition 1, level 0, bucket 9871).
+Matches are collected newest first in time slices that grow until the page,
+the bounded count and the section counts have what they need; each slice is
+the query ANDed with a few bucket lexemes, so the index intersects them and
+only the matches of the slice are fetched. Only phrases read vectors (the
+index cannot check word positions), and ranking reads the newest
+``RANK_WINDOW`` matches. Keys, ranking window, recency boost and bounded
+counts work as in :mod:`~dastan.search.backends.sqlite_fts5`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import heapq
-import json
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 
 from dastan.search import text
 from dastan.search.backends.base import (
+    ID_BITS,
+    ID_MASK,
+    TIME_BITS,
+    TIME_MASK,
     Document,
     Filters,
     RankedSearch,
+    Results,
     about,
     key_ranges,
     key_seconds,
@@ -35,26 +51,58 @@ from dastan.search.conf import search_setting
 from dastan.search.query import Phrase, Query, Term
 
 TABLE = "search_document"
-# ts_rank weights for D (filters), C (names), B (body), A (title).
+# The function every match goes through (see MATCHES_SQL).
+MATCHES = "search_document_matches"
+# ts_rank weights for D (unused), C (names), B (body), A (title).
 RANK_WEIGHTS = "{0.0, 0.3, 0.4, 1.0}"
-VECTOR = (
-    "setweight(to_tsvector('dastan', %s), 'A') || setweight(to_tsvector('dastan', %s), 'B')"
-    " || setweight(to_tsvector('simple', %s), 'C') || setweight(to_tsvector('simple', %s), 'D')"
-)
+# Time buckets, in seconds since 1970 shifted right: level 0 holds 2**18 s
+# (3 days), each level 8 times the one below (24 days, 194 days, 4 years, 34 years).
+# At a million articles over twelve years a level-0 bucket holds ~700 articles.
+LEVEL_BITS = 3
+BUCKET_FANOUT = 1 << LEVEL_BITS
+BUCKET_SHIFTS = tuple(18 + LEVEL_BITS * level for level in range(5))
+# A slice grows at most this many times over what was already searched.
+MAX_GROWTH = 32
+
+
+def _vector(title: str = "%s", body: str = "%s", names: str = "%s", marks: str = "%s") -> str:
+    """Return the SQL making a row's tsvector from its folded text, name keys and marks."""
+    return (
+        f"setweight(to_tsvector('dastan', {title}), 'A')"
+        f" || setweight(to_tsvector('dastan', {body}), 'B')"
+        f" || setweight(to_tsvector('simple', {names}), 'C')"
+        f" || array_to_tsvector({marks}::text[])"
+    )
+
+
+def _table_sql(name: str) -> str:
+    return (
+        f"CREATE TABLE IF NOT EXISTS {name} (article_id bigint PRIMARY KEY, "
+        "doc bigint NOT NULL UNIQUE, sections bigint[] NOT NULL DEFAULT '{}', "
+        "tsv tsvector NOT NULL, fingerprint bigint)"
+    )
+
+
+def bucket_marks(key: int) -> list[str]:
+    """Return the time-bucket lexemes of a document key, one per level."""
+    code, seconds = key >> (TIME_BITS + ID_BITS), key_seconds(key)
+    return [f"~{code}.{level}.{seconds >> shift}" for level, shift in enumerate(BUCKET_SHIFTS)]
 
 
 def prepare(doc: Document) -> tuple:
-    """Return the row values of one document: folded title and body, name keys, filters."""
+    """Return the row values of one document: folded title and body, name keys, marks."""
     body = f"{doc.standfirst}\n{text.html_to_text(doc.body)}"
     names = " ".join(dict.fromkeys(text.name_keys(f"{doc.title}\n{body}")))
+    tokens = doc.filter_tokens()
     return (
         doc.key,
         doc.article_id,
-        doc.section_id,
+        [int(t[1:]) for t in tokens if t[0] == "s"],
         text.fold_text(doc.title),
         text.fold_text(body),
         names,
-        " ".join(doc.filter_tokens()),
+        [f"#{t}" for t in tokens] + bucket_marks(doc.key),
+        doc.fingerprint,
     )
 
 
@@ -73,6 +121,25 @@ BEGIN
 END $$;
 """
 
+# The newest ``n`` matches of a tsquery in a key range. The planner would
+# rather read every row (a seq scan) or walk the key index newest first than
+# use the GIN index for a word in most articles: both detoast each row's
+# vector, a cost it does not count (a common word took 470 ms at 200,000
+# articles). The settings, which hold only while the function runs, leave it
+# the GIN bitmap; ``doc + 0`` keeps the key index out of the bitmap too.
+MATCHES_SQL = f"""
+CREATE OR REPLACE FUNCTION {MATCHES}(q tsquery, low bigint, high bigint, n integer)
+RETURNS TABLE (doc bigint, sections bigint[])
+LANGUAGE sql STABLE
+SET enable_seqscan = off
+SET enable_indexscan = off
+AS $$
+  SELECT d.doc, d.sections FROM {TABLE} AS d
+  WHERE d.tsv @@ q AND d.doc + 0 BETWEEN low AND high
+  ORDER BY d.doc DESC LIMIT n
+$$
+"""
+
 
 class _Compiler:
     """Turn a parsed query into SQL for a tsquery plus its parameters."""
@@ -80,15 +147,15 @@ class _Compiler:
     def __init__(self) -> None:
         self.params: list[str] = []
 
-    def word(self, word: str, *, title: bool = False) -> str | None:
-        # No weight labels except for title candidates: a label makes PostgreSQL
-        # recheck (detoast) every row the GIN index finds, ~13 us each.
+    def word(self, word: str) -> str | None:
+        # No weight labels: a label makes PostgreSQL recheck (detoast) every
+        # row the GIN index finds.
         folded = text.fold_word(word)
         if not folded:
             return None
-        self.params.append(f"'{folded}':A" if title else f"'{folded}'")
+        self.params.append(f"'{folded}'")
         sql = "to_tsquery('dastan', %s)"
-        key = "" if title else text.name_key(word)
+        key = text.name_key(word)
         if key:
             self.params.append(f"'{key}'")
             sql = f"({sql} || to_tsquery('simple', %s))"
@@ -101,21 +168,18 @@ class _Compiler:
         self.params.append(folded)
         return "phraseto_tsquery('dastan', %s)"
 
-    def node(self, node, *, title: bool = False) -> str | None:
+    def node(self, node) -> str | None:
         if isinstance(node, Term):
-            return self.word(node.word, title=title)
+            return self.word(node.word)
         if isinstance(node, Phrase):
             return self.phrase(node.words)
-        parts = [p for p in (self.node(o, title=title) for o in node.options) if p]
+        parts = [p for p in (self.node(o) for o in node.options) if p]
         return "(" + " || ".join(parts) + ")" if parts else None
 
-    def query(self, query: Query, filters: Filters, *, title: bool = False) -> str | None:
-        include = [p for p in (self.node(n, title=title) for n in query.include) if p]
+    def query(self, query: Query) -> str | None:
+        include = [p for p in (self.node(n) for n in query.include) if p]
         if not include:
             return None
-        for token in filters.tokens():
-            self.params.append(f"'{token}'")
-            include.append("to_tsquery('simple', %s)")
         sql = " && ".join(include)
         for node in query.exclude:
             part = self.node(node)
@@ -124,49 +188,109 @@ class _Compiler:
         return f"({sql})"
 
 
-def compile_query(
-    query: Query, filters: Filters, *, title: bool = False
-) -> tuple[str, list] | None:
-    """Return ``(tsquery SQL, params)`` for ``query``; ``None`` when nothing can match."""
+def compile_query(query: Query) -> tuple[str, list] | None:
+    """Return ``(tsquery SQL, params)`` for the words of ``query``; ``None`` if none can match."""
     compiler = _Compiler()
-    sql = compiler.query(query, filters, title=title)
+    sql = compiler.query(query)
     return (sql, compiler.params) if sql else None
+
+
+def with_tokens(words: str, tokens: list[str]) -> str:
+    """Return the tsquery text of ``words`` (a tsquery's text) ANDed with filter tokens."""
+    return " & ".join([f"( {words} )", *(f"'#{t}'" for t in tokens)])
+
+
+def cover(lower: int, upper: int) -> list[tuple[int, int]]:
+    """Return the fewest aligned buckets ``(level, index)`` over level-0 buckets lower..upper."""
+    parts = []
+    while lower <= upper:
+        level = 0
+        while level + 1 < len(BUCKET_SHIFTS):
+            size = BUCKET_FANOUT ** (level + 1)
+            if lower % size or lower + size - 1 > upper:
+                break
+            level += 1
+        parts.append((level, lower // BUCKET_FANOUT**level))
+        lower += BUCKET_FANOUT**level
+    return parts
+
+
+def _key(code: int, seconds: int) -> int:
+    return (code << (TIME_BITS + ID_BITS)) | (min(max(seconds, 0), TIME_MASK) << ID_BITS)
 
 
 class SearchBackend(RankedSearch):
     """tsvector search in the default PostgreSQL database."""
 
     vendor = "postgresql"
-    # Matches counted (and faceted) exactly before estimating.
+    # Matches counted exactly before estimating: each phrase candidate read
+    # costs a detoasted vector, so the bound is lower than on SQLite.
     count_bound = 1000
-    # Up to this many estimated matches, the GIN index finds them all first.
-    gin_rows = 50_000
 
     def __init__(self, using=None) -> None:
         self.connection = using or connection
+        # Matches collected during one search, shared by the page, count and facets.
+        self._memo: dict = {}
+
+    # -- writing ---------------------------------------------------------------------------
 
     def install(self) -> None:
-        """Create the text search configuration, the document table and its indexes."""
+        """Create the text search configuration, the document table, its indexes and function.
+
+        A table from before marks and time buckets is converted in place.
+        """
         with self.connection.cursor() as cursor:
             cursor.execute(TEXT_CONFIG)
             cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS {TABLE} (article_id bigint PRIMARY KEY, "
-                "doc bigint NOT NULL UNIQUE, section_id bigint, tsv tsvector NOT NULL)"
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = %s",
+                [TABLE],
             )
+            columns = {row[0] for row in cursor.fetchall()}
+            if columns and "sections" not in columns:
+                self._upgrade(cursor, has_fingerprint="fingerprint" in columns)
+            cursor.execute(_table_sql(TABLE))
             cursor.execute(
                 f"CREATE INDEX IF NOT EXISTS {TABLE}_tsv ON {TABLE} USING gin (tsv) "
                 "WITH (fastupdate = off)"
             )
+            cursor.execute(MATCHES_SQL)
+
+    def _upgrade(self, cursor, *, has_fingerprint: bool) -> None:
+        """Convert a table from before marks (filter tokens were weight-D words) without
+        reading articles again: drop the tokens, add the marks, then swap as a rebuild does.
+        """
+        build = f"{TABLE}_build"
+        tokens = "tsvector_to_array(ts_filter(tsv, '{d}'))"
+        shifts = ", ".join(map(str, BUCKET_SHIFTS))
+        buckets = (
+            f"SELECT format('~%s.%s.%s', doc >> {TIME_BITS + ID_BITS}, b.level - 1, "
+            f"((doc >> {ID_BITS}) & {TIME_MASK}) >> b.shift) "
+            f"FROM unnest(ARRAY[{shifts}]) WITH ORDINALITY AS b(shift, level)"
+        )
+        cursor.execute(f"DROP TABLE IF EXISTS {build}")
+        cursor.execute(_table_sql(build))
+        cursor.execute(
+            f"INSERT INTO {build} (article_id, doc, sections, tsv, fingerprint) "
+            f"SELECT article_id, doc, "
+            f"ARRAY(SELECT substr(t, 2)::bigint FROM unnest({tokens}) AS t WHERE t ~ '^s[0-9]+$'), "
+            f"ts_filter(tsv, '{{a,b,c}}') || array_to_tsvector(ARRAY("
+            f"SELECT '#' || t FROM unnest({tokens}) AS t WHERE t ~ '^[stpa][0-9]+$' "
+            f"UNION ALL {buckets})), "
+            f"{'fingerprint' if has_fingerprint else 'NULL'} FROM {TABLE}"
+        )
+        self._swap(cursor, build)
 
     def uninstall(self) -> None:
-        """Drop the document table."""
+        """Drop the document table and its function."""
         with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP FUNCTION IF EXISTS {MATCHES}(tsquery, bigint, bigint, integer)")
             cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
 
     def _insert(self, cursor, rows: list[tuple]) -> None:
         cursor.executemany(
-            f"INSERT INTO {TABLE} (doc, article_id, section_id, tsv) "
-            f"VALUES (%s, %s, %s, {VECTOR})",
+            f"INSERT INTO {TABLE} (doc, article_id, sections, tsv, fingerprint) "
+            f"VALUES (%s, %s, %s, {_vector()}, %s)",
             rows,
         )
 
@@ -205,8 +329,9 @@ class SearchBackend(RankedSearch):
             cursor.execute(f"DROP TABLE IF EXISTS {build}")
             cursor.execute(f"DROP TABLE IF EXISTS {stage}")
             cursor.execute(
-                f"CREATE UNLOGGED TABLE {stage} (doc bigint, article_id bigint, section_id bigint, "
-                "title text, body text, names text, meta text)"
+                f"CREATE UNLOGGED TABLE {stage} (doc bigint, article_id bigint, "
+                "sections bigint[], title text, body text, names text, marks text[], "
+                "fingerprint bigint)"
             )
             raw = cursor.cursor
             for rows in prepared:
@@ -215,103 +340,140 @@ class SearchBackend(RankedSearch):
                         copy.write_row(row)
                 total += len(rows)
                 progress(len(rows))
+            cursor.execute(_table_sql(build))
+            vector = _vector("title", "body", "names", "marks")
             cursor.execute(
-                f"CREATE TABLE {build} (article_id bigint PRIMARY KEY, "
-                "doc bigint NOT NULL UNIQUE, section_id bigint, tsv tsvector NOT NULL)"
-            )
-            vector = VECTOR.replace("%s", "{}").format("title", "body", "names", "meta")
-            cursor.execute(
-                f"INSERT INTO {build} (doc, article_id, section_id, tsv) "
-                f"SELECT doc, article_id, section_id, {vector} FROM {stage}"
+                f"INSERT INTO {build} (doc, article_id, sections, tsv, fingerprint) "
+                f"SELECT doc, article_id, sections, {vector}, fingerprint FROM {stage}"
             )
             cursor.execute(f"DROP TABLE {stage}")
-            cursor.execute("SET maintenance_work_mem = '1GB'")
-            cursor.execute(
-                f"CREATE INDEX {build}_tsv ON {build} USING gin (tsv) WITH (fastupdate = off)"
-            )
-            cursor.execute(f"ANALYZE {build}")
-            with transaction.atomic(using=self.connection.alias):
-                cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
-                cursor.execute(f"ALTER TABLE {build} RENAME TO {TABLE}")
-                cursor.execute(f"ALTER INDEX {build}_tsv RENAME TO {TABLE}_tsv")
+            self._swap(cursor, build)
         return total
 
-    def indexed(self) -> dict[int, int]:
-        """Return ``{article_id: document key}`` for the whole index."""
+    def _swap(self, cursor, build: str) -> None:
+        """Index the ``build`` table, then put it in the live table's place in one transaction."""
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        cursor.execute(
+            f"CREATE INDEX {build}_tsv ON {build} USING gin (tsv) WITH (fastupdate = off)"
+        )
+        cursor.execute(f"ANALYZE {build}")
+        with transaction.atomic(using=self.connection.alias):
+            cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+            cursor.execute(f"ALTER TABLE {build} RENAME TO {TABLE}")
+            cursor.execute(f"ALTER INDEX {build}_tsv RENAME TO {TABLE}_tsv")
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def indexed(self) -> dict[int, tuple[int, int]]:
+        """Return ``{article_id: (document key, fingerprint)}`` for the whole index."""
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT article_id, doc FROM {TABLE}")
-            return dict(cursor.fetchall())
+            cursor.execute(f"SELECT article_id, doc, fingerprint FROM {TABLE}")
+            return {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
+
+    def search(self, query: Query, **options) -> Results:
+        """Return one page of public matches, best (or newest, ``order="date"``) first."""
+        self._memo = {}
+        try:
+            return super().search(query, **options)
+        finally:
+            self._memo = {}
+
+    def count(self, query: Query, *, filters: Filters, now: dt.datetime) -> tuple[int, bool]:
+        """Return the number of public matches (exact up to the bound) and whether exact."""
+        self._memo = {}
+        try:
+            compiled = self._compile(query, filters)
+            ranges = self._ranges(filters, now)
+            if compiled is None or not ranges:
+                return 0, True
+            with self.connection.cursor() as cursor:
+                return self._count(cursor, compiled, ranges)
+        finally:
+            self._memo = {}
 
     def _ranges(self, filters: Filters, now: dt.datetime):
-        """Return the key ranges to search, leaving out editions with nothing indexed."""
+        """Return the key ranges to search, each narrowed to the keys indexed in it.
+
+        An edition with nothing indexed is left out; the newest key of each is
+        where collecting starts, the oldest what counts are extrapolated to.
+        """
         end = min(now, filters.end) if filters.end else now
-        ranges = key_ranges(language=filters.language, start=filters.start, end=end)
-        if len(ranges) < 2:
-            return ranges
         kept = []
         with self.connection.cursor() as cursor:
-            for low, high in ranges:
+            for low, high in key_ranges(language=filters.language, start=filters.start, end=end):
                 cursor.execute(
-                    f"SELECT 1 FROM {TABLE} WHERE doc BETWEEN %s AND %s LIMIT 1", [low, high]
+                    f"SELECT min(doc), max(doc) FROM {TABLE} WHERE doc BETWEEN %s AND %s",
+                    [low, high],
                 )
-                if cursor.fetchone():
-                    kept.append((low, high))
+                first, last = cursor.fetchone()
+                if first is not None:
+                    kept.append((first, last))
         return kept
 
-    def _estimate(self, cursor, compiled, low: int, high: int) -> int:
-        """Return the planner's row estimate for the matches in one key range."""
-        sql, params = compiled
-        cursor.execute(
-            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} WHERE tsv @@ {sql} "
-            "AND doc BETWEEN %s AND %s",
-            [*params, low, high],
-        )
-        plan = cursor.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        return int(plan[0]["Plan"]["Plan Rows"])
+    def _words(self, query: Query) -> str | None:
+        """Return the tsquery of the words of ``query`` as text; ``None`` when nothing can match.
 
-    def _matches(self, cursor, compiled, low: int, high: int, columns: str) -> tuple[str, list]:
-        """Return a FROM clause with the matches in one key range, and its parameters.
-
-        Walking the key index newest first and testing each row is right when
-        most rows match; for a rarer query the GIN index must find the matches
-        first (a fence, ``OFFSET 0``, stops the planner from walking anyway: a
-        rare word cost a second walking 130,000 rows at a million articles).
+        PostgreSQL stems the words once; every later statement takes the text.
         """
-        sql, params = compiled
-        where = f"SELECT {columns} FROM {TABLE} WHERE tsv @@ {sql} AND doc BETWEEN %s AND %s"
-        # The bitmap visits every match in the table, whatever the key range.
-        if self._estimate(cursor, compiled, -(1 << 62), 1 << 62) <= self.gin_rows:
-            return f"({where} OFFSET 0) AS m", [*params, low, high]
-        return f"({where}) AS m", [*params, low, high]
+        key = ("words", query)
+        if key not in self._memo:
+            compiled = compile_query(query)
+            words = None
+            if compiled:
+                with self.connection.cursor() as cursor:
+                    cursor.execute(f"SELECT ({compiled[0]})::text", compiled[1])
+                    words = cursor.fetchone()[0] or None
+            self._memo[key] = words
+        return self._memo[key]
 
-    def _compile(self, query: Query, filters: Filters):
-        return compile_query(query, filters)
+    def _compile(self, query: Query, filters: Filters) -> str | None:
+        words = self._words(query)
+        return with_tokens(words, filters.tokens()) if words else None
 
-    def _newest_keys(self, cursor, compiled, ranges, limit: int, offset: int = 0) -> list[int]:
-        return [row[0] for row in self._newest(cursor, compiled, ranges, limit, offset)]
+    def _bound(self) -> int:
+        return min(search_setting("EXACT_COUNT"), self.count_bound)
 
-    def _ranked(self, cursor, query: Query, filters: Filters, compiled, ranges, now):
-        """Return the newest RANK_WINDOW matches by score, whether that is all, the oldest key."""
-        window = search_setting("RANK_WINDOW")
-        rows = self._newest(cursor, compiled, ranges, window, rank=True)
-        scores = dict(rows)
-        # No title-candidate pass here: a weight-restricted test cannot use
-        # the GIN index, and walking for rare title matches costs seconds.
-        ranked = sorted(scores, key=lambda k: scores[k] * recency(k, now), reverse=True)
-        return ranked, len(rows) < window, rows[-1][0] if rows else None
+    def _gather(self, cursor, tsquery: str, low: int, high: int, need: int) -> list[tuple]:
+        """Return ``(key, sections)`` of the newest matches in one edition's key range.
 
-    def _newest(self, cursor, compiled, ranges, limit: int, offset: int = 0, *, rank=False):
-        sql, params = compiled
-        score = f", ts_rank('{RANK_WEIGHTS}', tsv, {sql})" if rank else ""
-        found = []
-        for low, high in ranges:
-            source, source_params = self._matches(cursor, compiled, low, high, "doc, tsv")
+        At least ``need`` rows (and one more than the count bound) unless there
+        are fewer. Slices of time are searched newest first: the first is the
+        newest two level-0 buckets; each next one is sized from the matches
+        found so far per bucket, to reach what is missing with a margin.
+        """
+        need = max(need, self._bound() + 1)
+        memo = self._memo.get((tsquery, low, high))
+        if memo and (memo[1] or len(memo[0]) >= need):
+            return memo[0]
+        code = low >> (TIME_BITS + ID_BITS)
+        bottom = key_seconds(low) >> BUCKET_SHIFTS[0]
+        top = key_seconds(high) >> BUCKET_SHIFTS[0]
+        rows: list[tuple] = []
+        upper, lower = top, top - 1
+        while True:
+            lower = max(lower, bottom)
+            buckets = " | ".join(f"'~{code}.{lv}.{i}'" for lv, i in cover(lower, upper))
             cursor.execute(
-                f"SELECT doc{score} FROM {source} ORDER BY doc DESC LIMIT %s",
-                [*(params if rank else []), *source_params, limit + offset],
+                f"SELECT doc, sections FROM {MATCHES}(%s::tsquery, %s, %s, %s)",
+                [
+                    f"{tsquery} & ( {buckets} )",
+                    max(low, _key(code, lower << BUCKET_SHIFTS[0])),
+                    min(high, _key(code, ((upper + 1) << BUCKET_SHIFTS[0]) - 1) | ID_MASK),
+                    need - len(rows),
+                ],
             )
-            found.append(cursor.fetchall())
+            rows += cursor.fetchall()
+            if len(rows) >= need or lower == bottom:
+                break
+            searched = top - lower + 1
+            wanted = (need - len(rows)) * searched * 5 // (4 * len(rows)) if rows else 0
+            grow = min(max(wanted, searched), searched * MAX_GROWTH) if rows else searched * 8
+            upper, lower = lower - 1, lower - grow
+        self._memo[(tsquery, low, high)] = (rows, len(rows) < need)
+        return rows
+
+    def _newest(self, cursor, tsquery: str, ranges, limit: int, offset: int = 0) -> list[tuple]:
+        found = [self._gather(cursor, tsquery, low, high, limit + offset) for low, high in ranges]
         rows = (
             found[0]
             if len(found) == 1
@@ -319,55 +481,68 @@ class SearchBackend(RankedSearch):
         )
         return rows[offset : offset + limit]
 
-    def _count(self, cursor, compiled, ranges) -> tuple[int, bool]:
-        """Count exactly up to a bound, then take the planner's estimate ("about N").
+    def _newest_keys(self, cursor, compiled, ranges, limit: int, offset: int = 0) -> list[int]:
+        return [row[0] for row in self._newest(cursor, compiled, ranges, limit, offset)]
 
-        Past a few hundred matches each row checked costs a detoasted tsvector,
-        so the bound is lower than on SQLite; the GIN statistics estimate the rest.
+    def _ranked(self, cursor, query: Query, filters: Filters, compiled, ranges, now):
+        """Return the newest RANK_WINDOW matches by score, whether that is all, the oldest key.
+
+        Only these rows' vectors are read, for ``ts_rank``. No title-candidate
+        pass: a weight-restricted test cannot be answered by the GIN index.
         """
-        bound = min(search_setting("EXACT_COUNT"), self.count_bound)
+        window = search_setting("RANK_WINDOW")
+        keys = self._newest_keys(cursor, compiled, ranges, window)
+        cursor.execute(
+            f"SELECT doc, ts_rank('{RANK_WEIGHTS}', tsv, %s::tsquery) FROM {TABLE} "
+            "WHERE doc = ANY(%s)",
+            [self._words(query), keys],
+        )
+        scores = dict(cursor.fetchall())
+        ranked = sorted(keys, key=lambda k: scores.get(k, 0.0) * recency(k, now), reverse=True)
+        return ranked, len(keys) < window, keys[-1] if keys else None
+
+    def _count(self, cursor, compiled, ranges) -> tuple[int, bool]:
+        """Count exactly up to a bound, then extrapolate over time ("about N").
+
+        As on SQLite: the newest bound + 1 matches cover a span of time back
+        from the newest one, scaled to the span back to the edition's oldest
+        article (or the start of the date filter).
+        """
+        bound = self._bound()
         total, exact = 0, True
         for low, high in ranges:
-            source, source_params = self._matches(cursor, compiled, low, high, "doc")
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {source} ORDER BY doc DESC LIMIT %s) AS c",
-                [*source_params, bound],
-            )
-            found = cursor.fetchone()[0]
-            if found < bound:
-                total += found
+            rows = self._gather(cursor, compiled, low, high, bound + 1)[: bound + 1]
+            if len(rows) <= bound:
+                total += len(rows)
                 continue
-            total += max(found, about(self._estimate(cursor, compiled, low, high)))
+            newest, last = key_seconds(rows[0][0]), key_seconds(rows[-1][0])
+            covered = max(1, newest - last)
+            total += max(len(rows), about(len(rows) * max(1, newest - key_seconds(low)) / covered))
             exact = False
         return total, exact
 
-    def count(self, query: Query, *, filters: Filters, now: dt.datetime) -> tuple[int, bool]:
-        """Return the number of public matches (exact up to EXACT_COUNT) and whether exact."""
-        compiled = compile_query(query, filters)
-        if compiled is None:
-            return 0, True
-        with self.connection.cursor() as cursor:
-            return self._count(cursor, compiled, self._ranges(filters, now))
-
     def _facets(self, cursor, query: Query, filters: Filters, ranges, total: int):
+        """Return ``[(section_id, count)]`` for the query without its section filter, and
+        whether the counts are exact.
+
+        An article counts under every section it is filed in, primary or extra
+        (the ``sections`` column; its ``#s<id>`` marks are what the section
+        filter matches). Counted over the newest FACET_WINDOW matches and scaled
+        to the total beyond that.
+        """
         unsectioned = Filters(**{**filters.__dict__, "section": None})
-        sql, params = compile_query(query, unsectioned)
+        compiled = with_tokens(self._words(query), unsectioned.tokens())
         window = min(search_setting("FACET_WINDOW"), self.count_bound)
-        counts: dict = {}
+        counts: Counter[int] = Counter()
+        seen, exact = 0, True
         for low, high in ranges:
-            source, source_params = self._matches(
-                cursor, (sql, params), low, high, "doc, section_id"
-            )
-            cursor.execute(
-                f"SELECT section_id, count(*) FROM (SELECT section_id FROM {source} "
-                "ORDER BY doc DESC LIMIT %s) AS f GROUP BY section_id",
-                [*source_params, window],
-            )
-            for section, n in cursor.fetchall():
-                counts[section] = counts.get(section, 0) + n
-        seen = sum(counts.values())
-        if seen >= window:
+            rows = self._gather(cursor, compiled, low, high, window)[:window]
+            seen += len(rows)
+            exact = exact and len(rows) < window
+            for _, sections in rows:
+                counts.update(sections)
+        if not exact:
             if filters.section is not None:
-                total = self._count(cursor, (sql, params), ranges)[0]
-            counts = {s: max(1, about(n * total / seen)) for s, n in counts.items()}
-        return sorted(((s, n) for s, n in counts.items() if s is not None), key=lambda c: -c[1])
+                total = self._count(cursor, compiled, ranges)[0]
+            counts = Counter({s: max(1, about(n * total / seen)) for s, n in counts.items()})
+        return sorted(counts.items(), key=lambda c: (-c[1], c[0])), exact

@@ -14,7 +14,7 @@ from tqdm import tqdm
 from dastan.content.models import Article
 from dastan.search.backends import get_backend
 from dastan.search.backends.base import CheckReport, doc_key, key_article
-from dastan.search.documents import documents_for, indexable
+from dastan.search.documents import documents_all, documents_for, indexable
 from dastan.search.indexing import articles_index
 
 
@@ -42,15 +42,22 @@ def _id_batches(size: int = 2000) -> Iterator[list[int]]:
 
 
 def index_check(*, repair: bool = False) -> CheckReport:
-    """Compare the index with the articles that can be public; optionally fix every difference."""
+    """Compare the index with the articles that can be public; optionally fix every difference.
+
+    Each article's document is built and hashed, not analysed again: a row whose
+    key or fingerprint differs is stale, so text, sections, tags, places or
+    bylines changed behind the index's back (a bulk ``update()``) are found too.
+    """
     indexed = get_backend().indexed()
-    rows = indexable().order_by().values_list("id", "published_at", "language")
-    wanted = {pk: doc_key(when, pk, language) for pk, when, language in rows.iterator(5000)}
-    report = CheckReport(
-        missing=sorted(set(wanted) - set(indexed)),
-        stale=sorted(pk for pk, key in wanted.items() if pk in indexed and indexed[pk] != key),
-        extra=sorted(set(indexed) - set(wanted)),
-    )
+    report = CheckReport()
+    for batch in documents_all():
+        for doc in batch:
+            found = indexed.pop(doc.article_id, None)
+            if found is None:
+                report.missing.append(doc.article_id)
+            elif found != (doc.key, doc.fingerprint):
+                report.stale.append(doc.article_id)
+    report.extra = sorted(indexed)
     if repair and not report.ok:
         articles_index([*report.missing, *report.stale, *report.extra])
     return report
