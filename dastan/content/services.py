@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -42,8 +43,11 @@ def can_edit(user, article: Article) -> bool:
 
 def article_teaser(article: Article) -> str:
     """Return the card text: the editor's excerpt, or one cut from the body."""
-    source = article.excerpt or article.standfirst or article.body
-    return make_excerpt(source, words=site_setting("EXCERPT_WORDS"))
+    return _teaser(article.excerpt, article.standfirst, article.body)
+
+
+def _teaser(excerpt: str, standfirst: str, body: str) -> str:
+    return make_excerpt(excerpt or standfirst or body, words=site_setting("EXCERPT_WORDS"))
 
 
 def article_save(article: Article) -> Article:
@@ -104,7 +108,7 @@ def correction_create(article: Article, *, kind: str, text: str) -> Correction:
 
 def unique_slug(text: str, *, taken: set[str] | None = None, max_length: int = 180) -> str:
     """Return a slug for ``text``; Cyrillic and other letters are kept (allow_unicode)."""
-    base = slugify(text, allow_unicode=True)[:max_length].strip("-") or "item"
+    base = _base_slug(text, max_length)
     slug, n = base, 2
     while taken is not None and slug in taken:
         slug = f"{base}-{n}"
@@ -112,19 +116,38 @@ def unique_slug(text: str, *, taken: set[str] | None = None, max_length: int = 1
     return slug
 
 
-def _get_or_create_named(model, names: Iterable[str], **extra) -> dict[str, object]:
+# Importers resolve the same few thousand names (tags, authors) in every batch:
+# their slugs are remembered rather than made again.
+@functools.lru_cache(maxsize=8192)
+def _base_slug(text: str, max_length: int) -> str:
+    return slugify(text, allow_unicode=True)[:max_length].strip("-") or "item"
+
+
+def _get_or_create_named(model, names: Iterable[str]) -> dict[str, object]:
     """Return ``{name: instance}``, creating the missing ones in one statement."""
+    ids = _named_ids(model, names)
+    found = model.objects.in_bulk(set(ids.values()))
+    return {name: found[pk] for name, pk in ids.items()}
+
+
+def _named_ids(model, names: Iterable[str]) -> dict[str, int]:
+    """Return ``{name: id}``, creating the missing ones in one statement.
+
+    Ids, not instances: a bulk load resolves thousands of names per batch,
+    and building the instances cost more than the query.
+    """
     wanted = {name.strip(): unique_slug(name) for name in names if name and name.strip()}
     if not wanted:
         return {}
-    found = {obj.slug: obj for obj in model.objects.filter(slug__in=set(wanted.values()))}
+    rows = model.objects.filter(slug__in=set(wanted.values())).values_list("slug", "pk")
+    found = dict(rows)
     missing = {slug: name for name, slug in wanted.items() if slug not in found}
     if missing:
         model.objects.bulk_create(
-            [model(name=name, slug=slug, **extra) for slug, name in missing.items()],
+            [model(name=name, slug=slug) for slug, name in missing.items()],
             ignore_conflicts=True,
         )
-        found.update({obj.slug: obj for obj in model.objects.filter(slug__in=list(missing))})
+        found.update(model.objects.filter(slug__in=list(missing)).values_list("slug", "pk"))
     return {name: found[slug] for name, slug in wanted.items()}
 
 
@@ -183,10 +206,23 @@ class ArticleRecord:
     featured_image_caption: str = ""
     is_featured: bool = False
     is_listed: bool = True
+    # The card text, when the caller made it with ``record_teaser`` (in another
+    # process, say); None lets ``articles_upsert`` make it. It is not used when
+    # ``fields`` leaves a teaser source (excerpt, standfirst, body) to the stored article.
+    teaser: str | None = None
     # What the source supplies, for updates: None means every field (or link kind).
     # A field it leaves out (an editor's standfirst, an unpublished status) is kept.
     fields: frozenset[str] | None = None
     links: frozenset[str] | None = None
+
+
+def record_teaser(record: ArticleRecord) -> str:
+    """Return the teaser ``articles_upsert`` would make for ``record``.
+
+    Pure (no database): an importer may compute it in a worker process and
+    hand it over in ``record.teaser``, so that the writing process does not.
+    """
+    return _teaser(record.excerpt, record.standfirst, record.body)
 
 
 LINK_KINDS = frozenset({"sections", "tags", "places", "authors"})
@@ -197,6 +233,8 @@ class UpsertResult:
     created: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
     unchanged: int = 0
+    # Every record's article id by slug, written or not (callers link to them).
+    ids: dict[str, int] = field(default_factory=dict)
 
 
 _PLAIN_FIELDS = (
@@ -220,26 +258,26 @@ _RECORD_FIELDS = frozenset(_PLAIN_FIELDS) - {"teaser"}
 _TEASER_SOURCES = frozenset({"body", "excerpt", "standfirst"})
 
 
-def _relations_of(records: Sequence[ArticleRecord]) -> dict[str, dict]:
+def _relations_of(records: Sequence[ArticleRecord]) -> dict[str, dict[str, int]]:
     return {
-        "section": sections_get_or_create(n for r in records for n in r.sections),
-        "tag": tags_get_or_create(n for r in records for n in r.tags),
-        "place": places_get_or_create(n for r in records for n in r.places),
-        "author": authors_get_or_create(n for r in records for n in r.authors),
+        "section": _named_ids(Section, (n for r in records for n in r.sections)),
+        "tag": _named_ids(Tag, (n for r in records for n in r.tags)),
+        "place": _named_ids(Place, (n for r in records for n in r.places)),
+        "author": _named_ids(Author, (n for r in records for n in r.authors)),
     }
 
 
-def _wanted_links(record: ArticleRecord, named: dict[str, dict]) -> dict[str, tuple]:
-    sections = [named["section"][n.strip()].pk for n in record.sections if n.strip()]
+def _wanted_links(record: ArticleRecord, named: dict[str, dict[str, int]]) -> dict[str, tuple]:
+    sections = [named["section"][n.strip()] for n in record.sections if n.strip()]
     return {
         "section": sections[0] if sections else None,
         "sections": tuple(dict.fromkeys(sections[1:])),
-        "tags": tuple(dict.fromkeys(named["tag"][n.strip()].pk for n in record.tags if n.strip())),
+        "tags": tuple(dict.fromkeys(named["tag"][n.strip()] for n in record.tags if n.strip())),
         "places": tuple(
-            dict.fromkeys(named["place"][n.strip()].pk for n in record.places if n.strip())
+            dict.fromkeys(named["place"][n.strip()] for n in record.places if n.strip())
         ),
         "authors": tuple(
-            dict.fromkeys(named["author"][n.strip()].pk for n in record.authors if n.strip())
+            dict.fromkeys(named["author"][n.strip()] for n in record.authors if n.strip())
         ),
     }
 
@@ -362,15 +400,18 @@ def articles_upsert(records: Sequence[ArticleRecord]) -> UpsertResult:
                 values = {name: getattr(record, name) for name in _RECORD_FIELDS}
                 article = Article(slug=slug, **values)
                 article.section_id = wanted["section"]
-                article.teaser = article_teaser(article)
+                article.teaser = article_teaser(article) if record.teaser is None else record.teaser
                 to_create.append((article, wanted))
                 continue
             supplied = _RECORD_FIELDS if record.fields is None else record.fields
             values = {name: getattr(record, name) for name in supplied}
-            probe = Article(**{name: getattr(article, name) for name in _TEASER_SOURCES})
-            for name in _TEASER_SOURCES & values.keys():
-                setattr(probe, name, values[name])
-            values["teaser"] = article_teaser(probe)
+            if record.teaser is not None and supplied >= _TEASER_SOURCES:
+                values["teaser"] = record.teaser
+            else:
+                probe = Article(**{name: getattr(article, name) for name in _TEASER_SOURCES})
+                for name in _TEASER_SOURCES & values.keys():
+                    setattr(probe, name, values[name])
+                values["teaser"] = article_teaser(probe)
             links = {**current[article.pk], "section": article.section_id}
             kinds = LINK_KINDS if record.links is None else record.links
             if "sections" in kinds:
@@ -401,6 +442,8 @@ def articles_upsert(records: Sequence[ArticleRecord]) -> UpsertResult:
         _write_links({a.pk: w for a, w in to_update}, replace=True)
         result.created = [a.pk for a, _ in to_create]
         result.updated = [a.pk for a, _ in to_update]
+        result.ids = {slug: a.pk for slug, a in existing.items()}
+        result.ids.update((a.slug, a.pk) for a, _ in to_create)
         if result.created or result.updated:
             articles_changed.send(sender=Article, ids=result.created + result.updated)
     return result

@@ -155,6 +155,30 @@ class UpsertTests:
         assert len(result.updated) == 1
         assert sorted(t.name for t in Article.objects.get().tags.all()) == ["energy", "water"]
 
+    def test_record_teaser_is_the_teaser_upsert_makes(self):
+        """record_teaser() gives what articles_upsert stores when no teaser is handed over."""
+        record = self.record(body="<p>Talks resumed [caption]x[/caption] in Astana.</p>")
+        result = services.articles_upsert([record])
+        stored = Article.objects.get(pk=result.created[0]).teaser
+        assert stored == services.record_teaser(record) == "Talks resumed in Astana."
+
+    def test_teaser_handed_over_is_stored_as_given(self):
+        """A teaser made beforehand (in a worker process) is used, on create and on update."""
+        services.articles_upsert([self.record(teaser="Made elsewhere.")])
+        assert Article.objects.get().teaser == "Made elsewhere."
+        services.articles_upsert([self.record(body="<p>New.</p>", teaser="Made again.")])
+        assert Article.objects.get().teaser == "Made again."
+
+    def test_teaser_handed_over_is_ignored_when_a_source_stays_stored(self):
+        """A record that leaves the standfirst to the article gets a teaser from the stored one."""
+        services.articles_upsert([self.record()])
+        Article.objects.update(standfirst="An editor's standfirst.")
+        supplied = frozenset({"title", "body", "excerpt"})
+        services.articles_upsert(
+            [self.record(body="<p>Changed.</p>", teaser="Stale.", fields=supplied)]
+        )
+        assert Article.objects.get().teaser == "An editor's standfirst."
+
     def test_author_order_change_is_an_update(self):
         services.articles_upsert([self.record()])
         services.articles_upsert([self.record(authors=["Timur Rakhimov", "Aigerim Nurlanovna"])])

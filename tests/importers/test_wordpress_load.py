@@ -14,7 +14,7 @@ from django.db.models import Count
 
 from dastan.content.models import Article, ArticleAuthor, Author, Section, Tag
 from dastan.importers.models import WordPressAttachment, WordPressItem
-from dastan.importers.wordpress import command, load
+from dastan.importers.wordpress import batches, command
 from dastan.importers.wordpress.load import wordpress_import
 from dastan.importers.wordpress.mapping import post_plan
 from dastan.importers.wordpress.wxr import WxrError
@@ -493,7 +493,7 @@ class MappingErrorTests:
                 raise ValueError("odd value")
             return post_plan(item, *args, **kwargs)
 
-        monkeypatch.setattr(load, "post_plan", broken)
+        monkeypatch.setattr(batches, "post_plan", broken)
         with pytest.raises(WxrError, match=r"line \d+: post 1241 cannot be imported") as caught:
             wordpress_import(WPTEST)
         text = WPTEST.read_text(encoding="utf-8").splitlines()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import pickle
 from collections import Counter
 from pathlib import Path
 
@@ -122,6 +123,12 @@ class MalformedTests:
         assert caught.value.line == 6
         assert caught.value.column > 0
         assert "line 6" in str(caught.value)
+
+    def test_error_keeps_line_and_column_across_processes(self):
+        """Pickled (as it comes from the reading process), the error still says where."""
+        error = pickle.loads(pickle.dumps(WxrError("bad tag", line=6, column=9)))
+        assert (error.message, error.line, error.column) == ("bad tag", 6, 9)
+        assert str(error) == "line 6, column 9: bad tag"
 
     def test_truncated_file(self):
         """A file cut short fails rather than yielding half an export silently."""

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import CommandError, OutputWrapper
 from tqdm import tqdm
 
+from dastan.importers.wordpress.batches import ReadingProcessError
 from dastan.importers.wordpress.load import wordpress_import
 from dastan.importers.wordpress.wxr import WxrError
 
@@ -52,7 +53,7 @@ def handle(options: dict[str, Any], stdout: OutputWrapper) -> None:
             site=options.get("site"),
             progress=None if quiet else _tqdm_progress,
         )
-    except WxrError as exc:
+    except (WxrError, ReadingProcessError) as exc:
         raise CommandError(f"{path}: {exc} (nothing was imported)") from exc
     stdout.write(report.summary())
     if options.get("report"):

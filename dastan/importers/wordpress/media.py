@@ -4,6 +4,10 @@ A file at ``<uploads>/2008/06/a.jpg`` on the old site is looked for at
 ``--media-dir/2008/06/a.jpg`` and saved to the default storage as
 ``wordpress/2008/06/a.jpg``. A file that is not there keeps its original
 address, which the report lists.
+
+Resolving only looks: the files found are copied by ``copy()`` once the
+articles are written, so resolving can run in the import's reading process
+and a dry run copies nothing.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.core.files import File
@@ -20,7 +25,7 @@ STORAGE_PREFIX = "wordpress"
 
 
 class MediaLibrary:
-    """Resolve old upload URLs to stored copies; copy each file at most once."""
+    """Resolve old upload URLs to stored copies; copy each file found at most once."""
 
     def __init__(
         self,
@@ -37,8 +42,9 @@ class MediaLibrary:
         self.storage = storage or default_storage
         self.own_host = own_host.lower()
         self.copied: set[str] = set()
-        # What a dry run would copy: found in the media folder, not yet stored.
-        self.would_copy: set[str] = set()
+        # Found in the media folder and not stored yet: stored name -> file.
+        # ``copy()`` stores them; after a dry run they are what would be copied.
+        self.to_copy: dict[str, Path] = {}
         self.present: set[str] = set()
         self.missing: set[str] = set()
         self._resolved: dict[str, str | None] = {}
@@ -60,7 +66,7 @@ class MediaLibrary:
         return ""
 
     def resolve(self, url: str) -> str | None:
-        """Return the stored copy's URL, copying the file if needed; None keeps the original."""
+        """Return the stored copy's URL (the file may be copied later); None keeps the original."""
         if url in self._resolved:
             return self._resolved[url]
         result = None
@@ -69,21 +75,45 @@ class MediaLibrary:
             source = (self.media_dir / rel).resolve()
             # A crafted path ("../../etc/passwd") must not leave the media folder.
             if source.is_relative_to(self.media_dir) and source.is_file():
-                name = f"{STORAGE_PREFIX}/{rel}"
+                # The name the storage will save under ("a b.jpg" is stored as "a_b.jpg").
+                name = self.storage.generate_filename(f"{STORAGE_PREFIX}/{rel}")
                 if self.storage.exists(name):
                     self.present.add(name)
-                elif not self.write:
-                    self.would_copy.add(name)
                 else:
-                    with source.open("rb") as handle:
-                        saved = self.storage.save(name, File(handle))
-                    self.copied.add(saved)
-                    name = saved
+                    self.to_copy[name] = source
                 result = self.storage.url(name)
         if result is None:
             self.missing.add(url)
         self._resolved[url] = result
         return result
+
+    def copy(self) -> None:
+        """Store the files found in the media folder; a dry run leaves them in ``to_copy``."""
+        if not self.write:
+            return
+        for name, source in sorted(self.to_copy.items()):
+            if self.storage.exists(name):  # stored meanwhile, by another import
+                self.present.add(name)
+                continue
+            with source.open("rb") as handle:
+                self.copied.add(self.storage.save(name, File(handle)))
+        self.to_copy = {}
+
+    def findings(self) -> dict[str, Any]:
+        """Return what resolving found, for ``merge`` in another process's library."""
+        return {
+            "to_copy": self.to_copy,
+            "present": self.present,
+            "missing": self.missing,
+            "resolved": self._resolved,
+        }
+
+    def merge(self, findings: dict[str, Any]) -> None:
+        """Take in what a library in another process found (``findings()``)."""
+        self.to_copy.update(findings["to_copy"])
+        self.present |= findings["present"]
+        self.missing |= findings["missing"]
+        self._resolved.update(findings["resolved"])
 
     def on_own_host(self, url: str) -> bool:
         """Return whether ``url`` is on the old blog's host (gone after the DNS switch)."""

@@ -47,6 +47,14 @@ class WxrError(Exception):
             where = f"line {line}, column {column}: "
         super().__init__(f"{where}{message}")
 
+    def __reduce__(self):
+        # Keep line and column when the error crosses from the reading process.
+        return _wxr_error, (self.message, self.line, self.column)
+
+
+def _wxr_error(message: str, line: int | None, column: int | None) -> WxrError:
+    return WxrError(message, line=line, column=column)
+
 
 @dataclass(slots=True)
 class Channel:
@@ -288,6 +296,8 @@ MAX_ID = 2**63 - 1
 
 def _check_ids(item: Item, el) -> None:
     """Refuse an item whose ids the database cannot hold, saying where it is."""
+    if 0 < item.wp_id <= MAX_ID and 0 <= item.parent <= MAX_ID:
+        return
     raw = {_name(child.tag): _text(child) for child in el if _name(child.tag) in _ID_FIELDS}
     if not 0 < item.wp_id <= MAX_ID:
         value = raw.get("wp:post_id", "")
