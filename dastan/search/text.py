@@ -284,6 +284,18 @@ def fold_text(text: str) -> str:
     return " ".join(filter(None, map(_CHUNK_FOLDED.__getitem__, chunks)))
 
 
+def distinct_name_keys(text: str) -> list[str]:
+    """Return the name keys of ``text``'s capitalised words, each once, in order of appearance.
+
+    Same keys as :func:`name_keys`, memoised by whitespace chunk like
+    :func:`analyse` (a third of the cost of the word regex over the text).
+    """
+    if len(_CHUNK_NAMES) > MEMO_LIMIT:
+        _CHUNK_NAMES.clear()
+    chunks = unicodedata.normalize("NFC", text).split()
+    return list(dict.fromkeys(" ".join(map(_CHUNK_NAMES.__getitem__, chunks)).split()))
+
+
 def analyse(text: str) -> tuple[str, str]:
     """Return ``text`` as space-separated terms and as space-separated name keys (one pass)."""
     if len(_CHUNK_TERMS) > MEMO_LIMIT:

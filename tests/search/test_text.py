@@ -108,6 +108,15 @@ class NameKeyTests:
             text.name_key("Almaty"),
         ]
 
+    def test_distinct_name_keys_match_name_keys_once_each(self):
+        """The chunk-memoised keys are the regex keys, deduplicated, punctuation and all."""
+        sample = (
+            'Tokayev, in Almaty (Алматы), said: "Токаев\'s plan" - Nazarbayev;Bishkek '
+            "and tokayev again. Tokayev!"
+        )
+        assert text.distinct_name_keys(sample) == list(dict.fromkeys(text.name_keys(sample)))
+        assert text.distinct_name_keys(sample)[0] == text.name_key("Tokayev")
+
 
 class HighlightTests:
     def test_matches_are_marked(self):

@@ -75,6 +75,16 @@ def _vector(title: str = "%s", body: str = "%s", names: str = "%s", marks: str =
     )
 
 
+def _use_lz4(cursor) -> None:
+    """Compress new TOAST values with lz4 in this session, where the server has it."""
+    cursor.execute(
+        "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+    )
+    row = cursor.fetchone()
+    if row and row[0]:
+        cursor.execute("SET default_toast_compression = 'lz4'")
+
+
 def _table_sql(name: str) -> str:
     return (
         f"CREATE TABLE IF NOT EXISTS {name} (article_id bigint PRIMARY KEY, "
@@ -92,7 +102,7 @@ def bucket_marks(key: int) -> list[str]:
 def prepare(doc: Document) -> tuple:
     """Return the row values of one document: folded title and body, name keys, marks."""
     body = f"{doc.standfirst}\n{text.html_to_text(doc.body)}"
-    names = " ".join(dict.fromkeys(text.name_keys(f"{doc.title}\n{body}")))
+    names = " ".join(text.distinct_name_keys(f"{doc.title}\n{body}"))
     tokens = doc.filter_tokens()
     return (
         doc.key,
@@ -333,6 +343,12 @@ class SearchBackend(RankedSearch):
                 "sections bigint[], title text, body text, names text, marks text[], "
                 "fingerprint bigint)"
             )
+            # Folded text is read once, by the SELECT below: compressing it
+            # (TOAST's default) only costs the server CPU the build needs.
+            cursor.execute(
+                f"ALTER TABLE {stage} ALTER COLUMN title SET STORAGE EXTERNAL, "
+                "ALTER COLUMN body SET STORAGE EXTERNAL, ALTER COLUMN names SET STORAGE EXTERNAL"
+            )
             raw = cursor.cursor
             for rows in prepared:
                 with raw.copy(f"COPY {stage} FROM STDIN") as copy:
@@ -340,11 +356,23 @@ class SearchBackend(RankedSearch):
                         copy.write_row(row)
                 total += len(rows)
                 progress(len(rows))
-            cursor.execute(_table_sql(build))
+            # CREATE TABLE AS may run its SELECT in parallel workers (INSERT ... SELECT
+            # may not): making the tsvectors is most of the build, and it then uses
+            # every core. Keys and constraints are added once the rows are in.
             vector = _vector("title", "body", "names", "marks")
+            # pglz tries, and mostly fails, to compress each ~4 KB tsvector; lz4
+            # gives up (or succeeds) far sooner, here and when a query reads it.
+            _use_lz4(cursor)
             cursor.execute(
-                f"INSERT INTO {build} (doc, article_id, sections, tsv, fingerprint) "
-                f"SELECT doc, article_id, sections, {vector}, fingerprint FROM {stage}"
+                f"CREATE TABLE {build} AS SELECT article_id, doc, "
+                f"coalesce(sections, '{{}}') AS sections, {vector} AS tsv, fingerprint "
+                f"FROM {stage}"
+            )
+            cursor.execute("RESET default_toast_compression")
+            cursor.execute(
+                f"ALTER TABLE {build} ADD PRIMARY KEY (article_id), ADD UNIQUE (doc), "
+                "ALTER COLUMN doc SET NOT NULL, ALTER COLUMN tsv SET NOT NULL, "
+                "ALTER COLUMN sections SET NOT NULL, ALTER COLUMN sections SET DEFAULT '{}'"
             )
             cursor.execute(f"DROP TABLE {stage}")
             self._swap(cursor, build)

@@ -32,8 +32,10 @@ def _prepare_ids(ids: list[int]) -> list[tuple]:
 def _id_batches(size: int = 2000) -> Iterator[list[int]]:
     """Yield the ids of every indexable article in document-key order, ``size`` at a time.
 
-    The index is written fastest in key order (see the backend's insert), so
-    the batches follow it rather than the article ids.
+    Both backends want it: FTS5 writes a segment whenever a key goes down (see
+    its ``_insert``), and PostgreSQL's table then lies on disk in key order, so
+    the rows of a time slice share pages (in id order the filtered query of
+    the benchmark took 64 ms instead of 19 at 1,000,000 articles).
     """
     rows = indexable().order_by().values_list("id", "published_at", "language")
     keys = sorted(doc_key(when, pk, language) for pk, when, language in rows.iterator(10_000))
