@@ -28,7 +28,9 @@ from tests.factories import (
 )
 
 
-def ids(query: str, *, order: str = "relevance", now=None, limit: int = 50, **filters):
+def ids(
+    query: str, *, order: str = "relevance", now=None, limit: int = 50, offset: int = 0, **filters
+):
     """Return the article ids found for ``query``."""
     result = get_backend().search(
         parse(query),
@@ -36,6 +38,7 @@ def ids(query: str, *, order: str = "relevance", now=None, limit: int = 50, **fi
         now=now or timezone.now(),
         order=order,
         limit=limit,
+        offset=offset,
     )
     return result.ids
 

@@ -19,22 +19,7 @@ from dastan.search.backends.base import ID_BITS, TIME_BITS, Filters, doc_key, ke
 from dastan.search.documents import documents_for
 from dastan.search.query import parse
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
-
-
-def ids(query: str, *, order: str = "relevance", limit: int = 50, offset: int = 0, **filters):
-    result = get_backend().search(
-        parse(query),
-        filters=Filters(**filters),
-        now=timezone.now(),
-        order=order,
-        limit=limit,
-        offset=offset,
-    )
-    return result.ids
-
-
-def ago(**kwargs) -> dt.datetime:
-    return timezone.now() - dt.timedelta(**kwargs)
+from tests.search.test_backends import ago, ids
 
 
 class BucketTests:
