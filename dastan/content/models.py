@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from dastan.content.images import VerifiedImageField
+
 
 class Language(models.TextChoices):
     ENGLISH = "en", "English"
@@ -164,7 +166,7 @@ class Article(models.Model):
         help_text="Untick for a standalone page (About, Contact): reachable at its address, "
         "never in listings.",
     )
-    featured_image = models.FileField(upload_to="images/%Y/%m/", blank=True)
+    featured_image = VerifiedImageField(upload_to="images/%Y/%m/", blank=True)
     featured_image_url = models.URLField(max_length=500, blank=True)
     featured_image_caption = models.CharField(max_length=500, blank=True)
     featured_image_credit = models.CharField(max_length=200, blank=True)

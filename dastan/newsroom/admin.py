@@ -28,10 +28,6 @@ from dastan.content.signals import articles_changed
 from dastan.newsroom.forms import ArticleAdminForm
 from dastan.search.indexing import index_deferred
 
-admin.site.site_header = "Dastan newsroom"
-admin.site.site_title = "Dastan newsroom"
-admin.site.index_title = "Back office"
-
 
 class BylineInline(admin.TabularInline):
     model = ArticleAuthor

@@ -1,11 +1,63 @@
-"""The article form of the back office, with the rules a Writer may not cross."""
+"""The back office's forms: sign-in with a second factor, enrolment, and the article form."""
 
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.signals import user_login_failed
 from django.utils import timezone
 
 from dastan.content.models import Article
+from dastan.newsroom.twofactor import totp_device_get
+
+
+class StaffAuthenticationForm(AdminAuthenticationForm):
+    """The admin's sign-in form, asking for a code from staff who have set up an app."""
+
+    otp_token = forms.CharField(
+        required=False,
+        label="Code from your authenticator app",
+        help_text="Leave empty if you have not set up an authenticator app.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
+        ),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        user = self.get_user()
+        device = totp_device_get(user) if user is not None else None
+        if device is None:
+            return data
+        token = (data.get("otp_token") or "").strip()
+        if not token:
+            raise forms.ValidationError(
+                "Enter the code from your authenticator app.", code="token_required"
+            )
+        if not device.verify_is_allowed()[0]:
+            raise forms.ValidationError(
+                "Too many wrong codes: wait a minute and try again.", code="token_throttled"
+            )
+        if not device.verify_token(token):
+            # A wrong code counts as a failed sign-in, so guessing codes also ends in a lockout.
+            user_login_failed.send(
+                sender=__name__,
+                credentials={"username": user.get_username()},
+                request=self.request,
+            )
+            raise forms.ValidationError("That code is wrong or has expired.", code="invalid_token")
+        user.otp_device = device
+        return data
+
+
+class TOTPEnrolmentForm(forms.Form):
+    token = forms.CharField(
+        label="Code shown by the app",
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
+        ),
+    )
 
 
 class ArticleAdminForm(forms.ModelForm):

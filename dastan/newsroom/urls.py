@@ -3,4 +3,7 @@ from django.urls import path
 from dastan.newsroom import views
 
 app_name = "newsroom"
-urlpatterns = [path("newsroom/preview/<int:pk>/", views.preview, name="preview")]
+urlpatterns = [
+    path("newsroom/preview/<int:pk>/", views.preview, name="preview"),
+    path("newsroom/two-factor/", views.twofactor, name="twofactor"),
+]

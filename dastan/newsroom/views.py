@@ -1,13 +1,28 @@
-"""Editorial views outside the admin's forms: the preview of an unpublished article."""
+"""Back-office views outside the admin's forms: preview, two-factor enrolment, lockout."""
 
 from __future__ import annotations
 
+import math
+
+import segno
+from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 
 from dastan.content import selectors, services
+from dastan.newsroom.forms import TOTPEnrolmentForm
+from dastan.newsroom.twofactor import (
+    totp_device_get,
+    totp_enrolment_confirm,
+    totp_enrolment_start,
+    twofactor_required,
+)
 from dastan.web.views.pages import article_page
 
 
@@ -23,3 +38,42 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@never_cache
+@staff_member_required
+def twofactor(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: a QR code drawn here (no third party sees the key)."""
+    context = {**admin.site.each_context(request), "title": "Two-factor sign-in"}
+    if totp_device_get(request.user) is not None:
+        return render(request, "newsroom/enrol.html", {**context, "confirmed": True})
+    device = totp_enrolment_start(request.user)
+    form = TOTPEnrolmentForm(request.POST or None)
+    if form.is_valid():
+        if totp_enrolment_confirm(request, device, form.cleaned_data["token"]):
+            messages.success(request, "Two-factor sign-in is on: sign-ins now ask for a code.")
+            return redirect("admin:index")
+        form.add_error("token", "That code does not match: check the phone's clock and retry.")
+    url = device.config_url
+    # segno writes plain SVG elements (no script, no style attribute): fine under the CSP.
+    qr_svg = mark_safe(segno.make(url, error="m").svg_inline(scale=5))
+    context.update(
+        form=form,
+        qr_svg=qr_svg,
+        secret=url.split("secret=", 1)[1].split("&", 1)[0],
+        required=twofactor_required(request.user),
+    )
+    return render(request, "newsroom/enrol.html", context)
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """Explain a django-axes lockout: how many failures, when to retry, who can unlock."""
+    cool_off = get_cool_off(request)
+    context = {
+        "failure_limit": get_failure_limit(request, credentials),
+        "username": get_client_username(request, credentials) or "",
+        "cooloff_minutes": math.ceil(cool_off.total_seconds() / 60) if cool_off else 0,
+    }
+    return render(
+        request, "newsroom/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
+    )

@@ -6,7 +6,10 @@ Each Dastan app keeps its defaults in its own ``conf.py``; the dicts here
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+
+from csp.constants import NONE, SELF
 
 from dastan.settings import env
 
@@ -19,13 +22,17 @@ ALLOWED_HOSTS = env.env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testse
 CSRF_TRUSTED_ORIGINS = env.env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the newsroom's site: second factor and enrolment.
+    "dastan.newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "dastan.rendering",
     "dastan.content",
     "dastan.newsroom",
@@ -42,10 +49,22 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # After CSPMiddleware: it loosens the admin's policy before the header is written.
+    "dastan.newsroom.middleware.StaffMiddleware",
     "dastan.search.middleware.LegacySearchRedirectMiddleware",
     "dastan.redirects.middleware.LegacyRedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username and address is refused before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "dastan.urls"
@@ -121,9 +140,49 @@ else:
     }
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# A staff session ends when the browser closes, and in any case this long after signing in
+# (the cookie is not renewed on each request): a forgotten back-office tab does not stay open.
+SESSION_COOKIE_AGE = env.env_int("SESSION_AGE", 8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Sign-in attempts (django-axes): five failures for one username from one address lock that
+# pair out for a quarter of an hour; a success clears the count. ``dastan staff unlock``
+# lifts a lockout early.
+AXES_FAILURE_LIMIT = env.env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "dastan.newsroom.views.locked_out"
+AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp): the reader pages run no inline script or style.
+# Videos come from the two players ``rendering.embeds`` writes; images may be remote
+# (imported featured images). ``StaffMiddleware`` loosens style-src for the admin only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "https:", *env.env_list("CSP_IMG_SRC", [])],
+        "media-src": [SELF, "https:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Russian")]
@@ -156,3 +215,10 @@ DASTAN_SITE = {
 DASTAN_SEARCH: dict = {}
 DASTAN_RATES: dict = {}
 DASTAN_REDIRECTS: dict = {}
+# The name an authenticator app shows beside a staff account's codes.
+OTP_TOTP_ISSUER = DASTAN_SITE["NAME"]
+DASTAN_NEWSROOM = {"REQUIRE_2FA_FOR": env.env_list("REQUIRE_2FA_FOR", ["Editor"])}
+DASTAN_IMAGES = {
+    "MAX_BYTES": env.env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024),
+    "MAX_PIXELS": env.env_int("IMAGE_MAX_PIXELS", 40_000_000),
+}

@@ -12,3 +12,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# As in development: tests that are about the second factor turn it on themselves.
+DASTAN_NEWSROOM = {"REQUIRE_2FA_FOR": []}

@@ -1,0 +1,17 @@
+"""Back-office settings with their defaults, read at call time (never at import time)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Auth groups whose members must confirm a second factor before using the back office.
+    "REQUIRE_2FA_FOR": ["Editor"],
+}
+
+
+def newsroom_setting(name: str) -> Any:
+    """Return ``DASTAN_NEWSROOM[name]`` or its default."""
+    return getattr(settings, "DASTAN_NEWSROOM", {}).get(name, DEFAULTS[name])
