@@ -16,6 +16,7 @@ from dastan.content.conf import site_setting
 from dastan.content.models import (
     Article,
     ArticleAuthor,
+    ArticleQuerySet,
     Author,
     Correction,
     Place,
@@ -39,6 +40,26 @@ def can_edit(user, article: Article) -> bool:
         return True
     own = article.pk is None or article.created_by_id == user.pk
     return own and article.status == Article.Status.DRAFT
+
+
+def can_view(user, article: Article) -> bool:
+    """Return whether ``user`` may see ``article`` in the back office.
+
+    Editors see everything; a Writer sees their own articles and what readers already see,
+    never another writer's draft or an embargoed (scheduled) story.
+    """
+    if not (user and user.is_active and user.has_perm("content.view_article")):
+        return False
+    if user.has_perm("content.edit_any_article"):
+        return True
+    return article.created_by_id == user.pk or article.is_public
+
+
+def articles_visible_to(user, queryset: ArticleQuerySet) -> ArticleQuerySet:
+    """Narrow ``queryset`` to the articles ``user`` may see (the rule of ``can_view``)."""
+    if user.has_perm("content.edit_any_article"):
+        return queryset
+    return queryset.public() | queryset.filter(created_by=user)
 
 
 def article_teaser(article: Article) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -81,7 +82,28 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("bylines__author")
+        # Every admin read (changelist, change and history pages, autocomplete, actions)
+        # starts here, so a writer never meets another writer's draft anywhere.
+        queryset = services.articles_visible_to(request.user, super().get_queryset(request))
+        return queryset.prefetch_related("bylines__author")
+
+    def get_object(self, request, object_id, from_field=None):
+        article = super().get_object(request, object_id, from_field)
+        if article is None and not services.can_publish(request.user):
+            # Django's "perhaps it was deleted" redirect would still answer; a writer gets a
+            # 404, whether the article is someone's draft or does not exist.
+            raise Http404("No such article")
+        return article
+
+    def view_on_site(self, obj: Article) -> str:
+        if obj.is_public:
+            return obj.get_absolute_url()
+        return reverse("newsroom:preview", args=[obj.pk])
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        if obj is not None and not services.can_view(request.user, obj):
+            return False
+        return super().has_view_permission(request, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # A save fires signals for the article, each relation and each byline:
@@ -227,3 +249,8 @@ class CorrectionAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     autocomplete_fields = ["article"]
     search_fields = ["text", "article__title"]
+
+    def get_queryset(self, request):
+        # A correction names its article: a writer sees only those of articles they may see.
+        visible = services.articles_visible_to(request.user, Article.objects.all())
+        return super().get_queryset(request).filter(article__in=visible)
