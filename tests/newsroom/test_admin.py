@@ -215,3 +215,88 @@ class PreviewTests:
         response = client.get(f"/newsroom/preview/{article.pk}/")
         assert response.status_code == 302
         assert "/admin/login/" in response["Location"]
+
+
+class WriterVisibilityTests:
+    """A writer meets another writer's draft nowhere in the admin (preview already refuses)."""
+
+    @pytest.fixture
+    def setup(self, client):
+        writer = staff("writer", WRITER)
+        other = staff("other", WRITER)
+        client.force_login(writer)
+        return {
+            "own": ArticleFactory(
+                title="Own draft", status="draft", published_at=None, created_by=writer
+            ),
+            "hidden": ArticleFactory(
+                title="Secret scoop", status="draft", published_at=None, created_by=other
+            ),
+            "embargoed": ArticleFactory(
+                title="Embargoed budget",
+                status="scheduled",
+                published_at=timezone.now() + dt.timedelta(days=1),
+                created_by=other,
+            ),
+            "published": ArticleFactory(title="Published story", created_by=other),
+        }
+
+    def test_changelist_lists_own_and_published_only(self, client, setup):
+        html = client.get("/admin/content/article/").content.decode()
+        assert "Own draft" in html and "Published story" in html
+        assert "Secret scoop" not in html and "Embargoed budget" not in html
+
+    def test_changelist_search_does_not_find_hidden_drafts(self, client, setup):
+        html = client.get("/admin/content/article/?q=scoop").content.decode()
+        assert "Secret scoop" not in html
+
+    def test_change_and_history_pages_answer_404(self, client, setup):
+        for key in ("hidden", "embargoed"):
+            pk = setup[key].pk
+            for url in (
+                f"/admin/content/article/{pk}/change/",
+                f"/admin/content/article/{pk}/history/",
+                f"/admin/content/article/{pk}/delete/",
+            ):
+                response = client.get(url)
+                assert response.status_code == 404, url
+                assert b"Secret scoop" not in response.content
+
+    def test_published_article_is_read_only(self, client, setup):
+        response = client.get(f"/admin/content/article/{setup['published'].pk}/change/")
+        assert response.status_code == 200
+        assert b"Published story" in response.content
+        assert b'name="_save"' not in response.content
+
+    def test_autocomplete_omits_hidden_drafts(self, client, setup):
+        response = client.get(
+            "/admin/autocomplete/",
+            {"app_label": "content", "model_name": "correction", "field_name": "article"},
+        )
+        assert response.status_code == 200
+        titles = {item["text"] for item in response.json()["results"]}
+        assert "Own draft" in titles and "Published story" in titles
+        assert "Secret scoop" not in titles and "Embargoed budget" not in titles
+
+    def test_view_on_site_does_not_reveal_a_hidden_address(self, client, setup):
+        from django.contrib.contenttypes.models import ContentType
+
+        ct = ContentType.objects.get_for_model(Article).pk
+        response = client.get(f"/admin/r/{ct}/{setup['hidden'].pk}/")
+        assert response.status_code == 404
+        assert "Location" not in response
+        own = client.get(f"/admin/r/{ct}/{setup['own'].pk}/")
+        assert own.status_code == 302
+
+    def test_corrections_of_hidden_drafts_are_not_listed(self, client, setup):
+        from dastan.content.models import Correction
+
+        Correction.objects.create(article=setup["hidden"], text="Fixed the scoop's date")
+        html = client.get("/admin/content/correction/").content.decode()
+        assert "Secret scoop" not in html
+
+    def test_editor_still_sees_every_draft(self, client, setup):
+        client.force_login(staff("editor", EDITOR))
+        html = client.get("/admin/content/article/").content.decode()
+        assert "Secret scoop" in html and "Embargoed budget" in html
+        assert client.get(f"/admin/content/article/{setup['hidden'].pk}/change/").status_code == 200
