@@ -30,16 +30,18 @@ class SettingsDocsTests:
         assert f"DASTAN_{name}" in text
 
     @pytest.mark.parametrize(
-        "module, doc",
+        "module, attribute, doc",
         [
-            ("dastan.content.conf", "settings.md"),
-            ("dastan.rates.conf", "rates.md"),
-            ("dastan.search.conf", "search.md"),
-            ("dastan.redirects.conf", "migration.md"),
+            ("dastan.content.conf", "DEFAULTS", "settings.md"),
+            ("dastan.content.conf", "IMAGE_DEFAULTS", "settings.md"),
+            ("dastan.newsroom.conf", "DEFAULTS", "settings.md"),
+            ("dastan.rates.conf", "DEFAULTS", "rates.md"),
+            ("dastan.search.conf", "DEFAULTS", "search.md"),
+            ("dastan.redirects.conf", "DEFAULTS", "migration.md"),
         ],
     )
-    def test_every_app_setting_documented(self, module, doc):
-        defaults = importlib.import_module(module).DEFAULTS
+    def test_every_app_setting_documented(self, module, attribute, doc):
+        defaults = getattr(importlib.import_module(module), attribute)
         text = (DOCS / doc).read_text(encoding="utf-8")
         missing = [key for key in defaults if f"`{key}`" not in text]
         assert not missing, f"{doc} does not document {missing}"
