@@ -10,10 +10,26 @@ import io
 from wsgiref.util import setup_testing_defaults
 
 import pytest
+from django.core import signals
+from django.db import close_old_connections
 
 from dastan.web.wsgi_static import application
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Keep the test's database connection open across requests, as Django's test client does.
+
+    A WSGI handler closes old connections at the start and end of a request;
+    on PostgreSQL that would close the connection holding the test transaction.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def wsgi_get(path: str, *, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
