@@ -18,8 +18,12 @@ def _ensure_database_directory() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run a management command (``dastan demo``, ``dastan rates fetch``, ``dastan migrate``...)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dastan.settings.dev")
+    args = sys.argv[1:] if argv is None else argv
+    # The demo's published logins would be refused by the second-factor rule of every other
+    # setting; only the demo relaxes it (dastan/settings/demo.py).
+    default = "dastan.settings.demo" if args[:1] == ["demo"] else "dastan.settings.dev"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", default)
     from django.core.management import execute_from_command_line
 
     _ensure_database_directory()
-    execute_from_command_line(["dastan", *(sys.argv[1:] if argv is None else argv)])
+    execute_from_command_line(["dastan", *args])

@@ -12,6 +12,7 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": "http://127.0.0.1:8000",
     "PAGE_SIZE": 6,
     "EXCERPT_WORDS": 55,
+    "EXCERPT_CHARS": 500,
 }
 
 

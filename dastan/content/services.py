@@ -68,7 +68,11 @@ def article_teaser(article: Article) -> str:
 
 
 def _teaser(excerpt: str, standfirst: str, body: str) -> str:
-    return make_excerpt(excerpt or standfirst or body, words=site_setting("EXCERPT_WORDS"))
+    return make_excerpt(
+        excerpt or standfirst or body,
+        words=site_setting("EXCERPT_WORDS"),
+        chars=site_setting("EXCERPT_CHARS"),
+    )
 
 
 def article_save(article: Article) -> Article:

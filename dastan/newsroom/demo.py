@@ -64,7 +64,11 @@ def demo_structure_arrange() -> None:
         Place.objects.filter(name=country).update(kind=Place.Kind.COUNTRY)
         parent = Place.objects.filter(name=country).first()
         if parent:
-            Place.objects.filter(name__in=cities).update(kind=Place.Kind.CITY, country=parent)
+            # Saved one by one, not update(): a city's articles are indexed under its
+            # country too, and only a save tells the search index that it moved.
+            for city in Place.objects.filter(name__in=cities):
+                city.kind, city.country = Place.Kind.CITY, parent
+                city.save(update_fields=["kind", "country"])
 
 
 def demo_accounts_create() -> dict[str, str]:

@@ -106,8 +106,20 @@ class ArticleAdminForm(forms.ModelForm):
             when = data.get("published_at")
             if not when:
                 self.add_error("published_at", "A scheduled article needs its publication time.")
-            elif when <= timezone.now():
+            elif when <= timezone.now() and self.is_scheduling():
                 self.add_error("published_at", "A scheduled time must be in the future.")
         if data.get("mark_revised") and not data.get("revision_note"):
             self.add_error("revision_note", "Say what changed: readers see this note.")
         return data
+
+    def is_scheduling(self) -> bool:
+        """Say whether this save sets a schedule, rather than keeping one whose time has come.
+
+        A scheduled article goes live at its time with no status change, so
+        saving it again later must not ask for a time in the future.
+        """
+        return (
+            self.instance._state.adding
+            or "status" in self.changed_data
+            or "published_at" in self.changed_data
+        )

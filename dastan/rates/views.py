@@ -9,12 +9,12 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_safe
 
 from dastan.rates import conf, selectors
 from dastan.rates.charts import history_svg
 from dastan.rates.formatting import format_value
 from dastan.rates.services import MARKETS_CACHE_KEY
+from dastan.web.decorators import read_only
 
 
 def plain(value: Decimal) -> str:
@@ -35,7 +35,7 @@ def currency_or_404(code: str) -> str:
     return code
 
 
-@require_safe
+@read_only
 def markets(request: HttpRequest) -> HttpResponse:
     """Show every currency's latest rate, change and a 90-day chart."""
     days = conf.rates_setting("HISTORY_DAYS")
@@ -68,7 +68,7 @@ def history_rows(code: str) -> tuple[str, list[selectors.HistoryPoint]]:
     return currency, selectors.currency_history(currency)
 
 
-@require_safe
+@read_only
 @cache_control(public=True, max_age=300)
 def history_json(request: HttpRequest, code: str) -> JsonResponse:
     """Return a currency's history; numbers are strings so that no digit is lost."""
@@ -92,7 +92,7 @@ def history_json(request: HttpRequest, code: str) -> JsonResponse:
     return JsonResponse(data)
 
 
-@require_safe
+@read_only
 @cache_control(public=True, max_age=300)
 def history_csv(request: HttpRequest, code: str) -> HttpResponse:
     """Return a currency's history as CSV, one row per day."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dastan.rendering.autop import autop, shortcode_unautop
 from dastan.rendering.embeds import autoembed, render_embed
-from dastan.rendering.excerpts import make_excerpt, plain_text
+from dastan.rendering.excerpts import clip_text, make_excerpt, plain_text
 from dastan.rendering.media import (
     AttachmentResolver,
     gallery_renderer,
@@ -37,6 +37,7 @@ __all__ = [
     "Shortcode",
     "ShortcodeRegistry",
     "autop",
+    "clip_text",
     "default_registry",
     "make_excerpt",
     "plain_text",

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import regex
+
 from dastan.rendering.shortcodes import ShortcodeRegistry
 
-__all__ = ["MEDIA_SHORTCODES", "make_excerpt", "plain_text"]
+__all__ = ["MEDIA_SHORTCODES", "clip_text", "make_excerpt", "plain_text"]
 
 MEDIA_SHORTCODES = frozenset(
     {"caption", "wp_caption", "gallery", "embed", "video", "audio", "playlist"}
@@ -113,15 +115,52 @@ def plain_text(html: str) -> str:
     return " ".join(text.split())
 
 
-def make_excerpt(html: str, *, words: int = 55, more: str = "...") -> str:
-    """Return the first ``words`` words of the body's text.
+_GRAPHEME = regex.compile(r"\X")
 
-    ``more`` is appended only when words were cut.
+
+def clip_text(text: str, chars: int, *, more: str = "...") -> str:
+    """Return ``text``, or when it is longer than ``chars`` a cut of it ending with ``more``.
+
+    The cut, ``more`` included, is at most ``chars`` long. It ends at the last
+    space when one is in its second half, else between two graphemes: a letter
+    keeps its accents and an emoji sequence stays whole. Only the first
+    ``chars`` characters are read, so a 50 MB "word" costs no more than a short one.
+    """
+    return text if len(text) <= chars else _cut(text, chars, more)
+
+
+def _cut(text: str, chars: int, more: str) -> str:
+    room = max(0, chars - len(more))
+    end = 0
+    # A boundary at or before ``room`` depends only on the characters up to it
+    # and the one after, so scanning ``room + 1`` characters finds them all.
+    for match in _GRAPHEME.finditer(text, 0, room + 1):
+        if match.end() > room:
+            break
+        end = match.end()
+    head = text[:end]
+    space = head.rfind(" ")
+    if space > room // 2:
+        head = head[:space]
+    return _unpunctuated(head.rstrip()) + more
+
+
+def _unpunctuated(text: str) -> str:
+    # "sites,..." or "площадок...." read as typos: a cut drops the last word's punctuation.
+    return text.rstrip(".,;:")
+
+
+def make_excerpt(html: str, *, words: int = 55, chars: int = 500, more: str = "...") -> str:
+    """Return the first ``words`` words of the body's text, ``more`` included at most ``chars``.
+
+    ``more`` is appended only when something was cut. Words alone do not bound
+    the length: a body of one 50 MB "word" would be a 50 MB excerpt.
     """
     all_words = plain_text(html).split(" ")
     if all_words == [""]:
         return ""
+    text = " ".join(all_words[:words])
     if len(all_words) <= words:
-        return " ".join(all_words)
-    # "sites,..." or "площадок...." read as typos: the cut drops the last word's punctuation.
-    return " ".join(all_words[:words]).rstrip(".,;:") + more
+        return clip_text(text, chars, more=more)
+    text = _unpunctuated(text)
+    return text + more if len(text) + len(more) <= chars else _cut(text, chars, more)

@@ -8,7 +8,9 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.urls import reverse
 
-_WP_PAGED = re.compile(r"^/page/(\d{1,6})/?$")
+from dastan.web.paging import page_number
+
+_WP_PAGED = re.compile(r"^/page/([0-9]{1,6})/?$")
 
 
 class LegacySearchRedirectMiddleware:
@@ -22,8 +24,9 @@ class LegacySearchRedirectMiddleware:
             paged = _WP_PAGED.match(request.path)
             if request.path == "/" or paged:
                 params = {"q": request.GET.get("s", "")}
-                page = paged.group(1) if paged else request.GET.get("paged")
-                if page and page.isdigit() and int(page) > 1:
+                # WordPress reads a ``paged`` that is not a number as page 1.
+                page = page_number(paged.group(1) if paged else request.GET.get("paged"))
+                if page is not None and page > 1:
                     params["page"] = page
                 return HttpResponsePermanentRedirect(
                     f"{reverse('search:search')}?{urlencode(params)}"

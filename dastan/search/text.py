@@ -20,11 +20,14 @@ from functools import lru_cache
 
 import Stemmer
 
+from dastan.rendering.excerpts import clip_text
+
 # A word is a run of letters and digits; apostrophes join inside a word
 # (Kazakhstan's, oʻzbek, gʻalla). Underscore is punctuation here.
 WORD_RE = re.compile(r"[^\W_]+(?:['’‘ʼʻ`][^\W_]+)*")
 APOSTROPHES = "'’‘ʼʻ`"
 MAX_WORD = 60
+MAX_GAP = 12
 
 _TAG_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)
 _SHORTCODE_RE = re.compile(r"\[/?[a-zA-Z_][\w-]*(?:\s[^\]]*)?\]")
@@ -350,11 +353,11 @@ def highlight(
         return ""
     out, pos = [], window[0].start()
     for m in window:
-        out.append(html.escape(text[pos : m.start()]))
+        # A 50 MB "word" or run of punctuation must not become a 50 MB snippet.
+        out.append(html.escape(clip_text(text[pos : m.start()], MAX_GAP, more="…")))
         w = m.group()
-        out.append(
-            f"<mark>{html.escape(w)}</mark>" if _is_hit(w, wanted, wanted_names) else html.escape(w)
-        )
+        shown = html.escape(clip_text(w, MAX_WORD, more="…"))
+        out.append(f"<mark>{shown}</mark>" if _is_hit(w, wanted, wanted_names) else shown)
         pos = m.end()
     body = " ".join("".join(out).split())
     prefix = "… " if first_index is not None and first_index > lead else ""

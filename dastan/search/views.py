@@ -14,16 +14,11 @@ from dastan.content.models import Author, Place, Section, Tag
 from dastan.search.backends.base import Filters
 from dastan.search.query import parse
 from dastan.search.selectors import article_search, latest_articles
+from dastan.web.decorators import read_only
+from dastan.web.paging import page_number_or_404
 
 FILTER_MODELS = {"section": Section, "tag": Tag, "place": Place, "author": Author}
 KEPT_PARAMS = ("q", "sort", "lang", "section", "tag", "place", "author", "from", "to")
-
-
-def _page_number(raw: str | None) -> int:
-    try:
-        return max(1, int(raw or 1))
-    except ValueError:
-        return 1
 
 
 def _date(raw: str | None, *, end: bool = False) -> dt.datetime | None:
@@ -66,8 +61,10 @@ def _filters(request: HttpRequest) -> tuple[Filters, dict]:
     return filters, chosen
 
 
+@read_only
 def search(request: HttpRequest) -> HttpResponse:
     """Show ranked results for ``q`` with paging, filters and per-section counts."""
+    page = page_number_or_404(request)
     raw = request.GET.get("q", "")
     query = parse(raw)
     order = "date" if request.GET.get("sort") == "date" else "relevance"
@@ -84,9 +81,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if query.is_empty:
         context.update(page_obj=None, latest=latest_articles() if raw.strip() else [])
         return render(request, "search/results.html", context)
-    page_obj = article_search(
-        query, filters=filters, order=order, page=_page_number(request.GET.get("page"))
-    )
+    page_obj = article_search(query, filters=filters, order=order, page=page)
     context["page_obj"] = page_obj
     if not page_obj.articles and not (page_obj.too_deep or page_obj.past_end):
         context["latest"] = latest_articles()

@@ -16,7 +16,8 @@ from dastan.settings import env
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = env.var_dir()
 
-SECRET_KEY = env.env_str("SECRET_KEY", "dastan-insecure-development-key")
+# No default key: the embedded setup (dev.py) keeps a generated one in VAR_DIR.
+SECRET_KEY = env.env_str("SECRET_KEY")
 DEBUG = env.env_bool("DEBUG", False)
 ALLOWED_HOSTS = env.env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -7,6 +7,7 @@ can be listed with ``env | grep ^DASTAN_``.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 PREFIX = "DASTAN_"
@@ -48,3 +49,34 @@ def env_prefixed(prefix: str) -> dict[str, str]:
 def var_dir() -> Path:
     """Return the directory that holds the embedded database and uploads."""
     return Path(env_str("VAR_DIR", str(Path.cwd() / "var"))).resolve()
+
+
+def secret_key(var_dir: Path) -> str:
+    """Return ``DASTAN_SECRET_KEY``, else the key kept in ``var_dir/secret_key``.
+
+    The file is made on first use with a random key, readable by its owner only
+    (0600), so sessions and password reset links outlive a restart and no key
+    is ever written in the code. It is created under another name and linked
+    into place, so two processes starting at once still agree on one key.
+    """
+    given = env_str("SECRET_KEY")
+    if given:
+        return given
+    path = var_dir / "secret_key"
+    if not path.exists():
+        from django.core.management.utils import get_random_secret_key
+
+        var_dir.mkdir(parents=True, exist_ok=True)
+        handle, draft = tempfile.mkstemp(dir=var_dir, prefix=".secret_key.")  # mode 0600
+        try:
+            with os.fdopen(handle, "w") as file:
+                file.write(get_random_secret_key() + "\n")
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
+    key = path.read_text(encoding="utf-8").strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty: delete it and a new key is made")
+    return key

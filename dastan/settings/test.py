@@ -3,6 +3,8 @@
 from dastan.settings.base import *  # noqa: F403
 from dastan.settings.base import DATABASES
 
+# A key for the test run only; nothing signed with it leaves the test database.
+SECRET_KEY = "dastan-test-suite-only"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

@@ -1,14 +1,97 @@
-"""WSGI application that also serves static files, for ``dastan serve`` on one machine.
+"""WSGI application that also serves static files and uploads, for ``dastan serve`` on one machine.
 
 Django's ``StaticFilesHandler`` serves the apps' static files straight from the
 package, so the embedded setup needs no collectstatic and no web server in
-front. A larger deployment puts nginx in front and uses ``dastan.wsgi``.
+front; the same handler pointed at ``MEDIA_URL`` serves the uploaded and
+imported images from ``MEDIA_ROOT``. A larger deployment puts nginx or object
+storage in front (docs/deployment.md) and uses ``dastan.wsgi``.
+
+Both answer 404 to any path that leaves their directory: Django's ``safe_join``
+raises ``SuspiciousFileOperation`` for ``/static/../../etc/passwd``, which the
+handler does not catch (a 500 with a stack trace in the log).
 """
 
-import os
+from __future__ import annotations
 
+import os
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.wsgi import get_wsgi_application
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.utils.http import content_disposition_header
+from django.views import static
+
+# Shown inline; any other file (HTML, SVG, PDF...) is a download the browser
+# never renders, so an upload cannot run script on the site's origin.
+INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"})
+
+
+class StaticFiles(StaticFilesHandler):
+    """Django's static files handler: GET and HEAD only, and a 404 for paths outside."""
+
+    def serve(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        try:
+            response = self.serve_file(request)
+        except (SuspiciousFileOperation, ValueError) as exc:
+            raise Http404("No such file") from exc
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def serve_file(self, request: HttpRequest) -> HttpResponse:
+        return super().serve(request)
+
+
+class MediaFiles(StaticFiles):
+    """Serve ``MEDIA_ROOT`` at ``MEDIA_URL``: files only, no listing, images inline."""
+
+    def get_base_url(self) -> str:
+        return settings.MEDIA_URL
+
+    def _should_handle(self, path: str) -> bool:
+        # Without a MEDIA_URL every path would start with the empty prefix.
+        return bool(self.base_url.path.strip("/")) and super()._should_handle(path)
+
+    def serve_file(self, request: HttpRequest) -> HttpResponse:
+        return media_serve(request, self.file_path(request.path))
+
+
+def media_file(relative: str) -> Path | None:
+    """Return the regular file ``relative`` names under ``MEDIA_ROOT``, or ``None``.
+
+    Symbolic links are resolved first, so a link cannot lead out of the directory.
+    """
+    root = Path(settings.MEDIA_ROOT).resolve()
+    try:
+        target = (root / relative.lstrip("/")).resolve(strict=True)
+    except (OSError, ValueError, RuntimeError):
+        return None
+    if not target.is_relative_to(root) or not target.is_file():
+        return None
+    return target
+
+
+def media_serve(request: HttpRequest, relative: str) -> HttpResponse:
+    """Return one upload; what is not an image is sent as an opaque attachment."""
+    target = media_file(relative)
+    if target is None:
+        raise Http404("No such file")
+    root = Path(settings.MEDIA_ROOT).resolve()
+    response = static.serve(request, str(target.relative_to(root)), document_root=str(root))
+    if response.status_code == 200 and (
+        response["Content-Type"] not in INLINE_TYPES or response.has_header("Content-Encoding")
+    ):
+        # "photo.png.gz" would be unpacked by the browser: it is not an image either.
+        del response["Content-Encoding"]
+        response["Content-Type"] = "application/octet-stream"
+        response["Content-Disposition"] = content_disposition_header(True, target.name)
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dastan.settings.dev")
-application = StaticFilesHandler(get_wsgi_application())
+application = MediaFiles(StaticFiles(get_wsgi_application()))

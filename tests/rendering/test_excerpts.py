@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dastan.rendering.excerpts import make_excerpt, plain_text
+from dastan.rendering.excerpts import clip_text, make_excerpt, plain_text
 
 from .test_shortcodes import EXAMPLES
 
@@ -129,3 +129,54 @@ class ExcerptPunctuationTests:
 
     def test_uncut_text_keeps_its_punctuation(self):
         assert make_excerpt("<p>Short text.</p>", words=55) == "Short text."
+
+
+class CharacterCapTests:
+    """Words alone do not bound an excerpt: one 50 MB "word" made a 52 MB card."""
+
+    def test_one_huge_word_is_capped(self) -> None:
+        excerpt = make_excerpt("<p>" + "x" * 5_000_000 + "</p>", chars=500)
+        assert excerpt == "x" * 497 + "..."
+
+    def test_long_words_are_capped_at_a_space(self) -> None:
+        body = " ".join(["word" * 30] * 55)
+        excerpt = make_excerpt(body, chars=500)
+        assert len(excerpt) <= 500
+        assert excerpt.endswith("word...")
+        assert set(excerpt[:-3].split(" ")) == {"word" * 30}
+
+    def test_word_cut_that_fits_is_unchanged(self) -> None:
+        assert make_excerpt(words(60), chars=500) == words(55) + "..."
+
+    def test_word_cut_with_no_room_for_the_dots_is_cut_by_characters(self) -> None:
+        assert make_excerpt(words(10), words=3, chars=10) == "w1 w2..."
+
+    @pytest.mark.parametrize(
+        "grapheme",
+        [
+            "e\u0301",  # e and a combining acute accent
+            "\U0001f469\u200d\U0001f4bb",  # woman technologist: a ZWJ sequence
+            "\U0001f44d\U0001f3fd",  # thumbs up with a skin tone
+            "\U0001f1f0\U0001f1ff",  # the flag of Kazakhstan: two regional indicators
+            "\u0915\u094d\u0937",  # Devanagari kssa
+        ],
+    )
+    def test_cut_never_splits_a_grapheme(self, grapheme) -> None:
+        for start in range(4):
+            text = "a" * start + grapheme * 100
+            clipped = clip_text(text, 50)
+            kept = clipped.removesuffix("...")[start:]
+            assert kept == grapheme * (len(kept) // len(grapheme)), (start, clipped)
+            assert len(clipped) <= 50
+
+    @given(st.text(), st.integers(min_value=3, max_value=200))
+    def test_clip_is_bounded_and_a_prefix(self, text, chars) -> None:
+        clipped = clip_text(text, chars)
+        assert len(clipped) <= chars
+        if clipped != text:
+            assert clipped.endswith("...")
+            assert text.startswith(clipped.removesuffix("...").rstrip(".,;:"))
+
+    @given(st.text(), st.integers(1, 80), st.integers(3, 600))
+    def test_excerpt_is_bounded(self, text, count, chars) -> None:
+        assert len(make_excerpt(text, words=count, chars=chars)) <= chars

@@ -137,6 +137,14 @@ class HighlightTests:
         out = text.highlight(" ".join(words), {text.term("tokayev")}, size=20)
         assert "<mark>tokayev</mark>" in out and out.startswith("…")
 
+    def test_huge_words_and_gaps_are_capped(self):
+        """One 1 MB "word" or run of punctuation does not become a 1 MB snippet."""
+        giant = "x" * 1_000_000
+        out = text.highlight(f"court {giant} {'!' * 1_000_000} court", {text.term("court")})
+        assert len(out) < 500
+        assert out.count("<mark>court</mark>") == 2
+        assert "x" * 57 + "…" in out
+
     def test_names_are_marked_across_scripts(self):
         """A Cyrillic query marks the Latin spelling of the name."""
         out = text.highlight("President Tokayev spoke.", set(), {text.name_key("Токаев")})

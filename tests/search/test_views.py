@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dastan.search.middleware import LegacySearchRedirectMiddleware
+from dastan.web.paging import page_number
 from tests.factories import ArticleFactory, SectionFactory
 
 
@@ -107,16 +108,19 @@ class SearchPageContract:
         assert "of 8<" in html and f"{counts}~" in html
 
     def test_bad_parameters_still_give_a_page(self, client, archive):
-        """Nonsense paging, dates and filters are ignored or narrow to nothing, never a 500."""
+        """Nonsense dates and filters are ignored or narrow to nothing, never a 500."""
         for params in (
-            {"q": "court", "page": "abc"},
-            {"q": "court", "page": "-4"},
             {"q": "court", "from": "yesterday", "to": "2024-99-99"},
             {"q": "court", "section": "no-such-section"},
             {"q": "court", "section": "a\x1fb", "author": "\x7f"},
             {"q": "court", "sort": "date", "lang": "xx"},
         ):
             assert client.get("/search/", params).status_code == 200
+
+    @pytest.mark.parametrize("page", ["abc", "-4", "0", "\u00b2", "1" * 5000])
+    def test_a_page_that_is_no_number_is_404(self, client, archive, page):
+        """As on every listing (``dastan.web.paging``): a 404, not page 1 under a second address."""
+        assert client.get("/search/", {"q": "court", "page": page}).status_code == 404
 
 
 class SqliteSearchPageTests(SearchPageContract):
@@ -197,8 +201,12 @@ def fuzz_test():
     )
     @given(st.fixed_dictionaries({"q": QUERIES}, optional=dict.fromkeys(PARAMETERS, VALUES)))
     def test_any_request_gives_a_page(self, client, archive, params):
-        """Whatever is typed and whatever the other parameters say, the page answers 200."""
-        assert client.get("/search/", params).status_code == 200
+        """Whatever is typed and whatever the other parameters say, the page answers 200.
+
+        Only a ``page`` that names no page is a 404, as on every listing.
+        """
+        expected = 404 if page_number(params.get("page")) is None else 200
+        assert client.get("/search/", params).status_code == expected
 
     return test_any_request_gives_a_page
 

@@ -42,6 +42,14 @@ class ContentSecurityPolicyTests:
             assert not EVENT_HANDLER.search(html), url
             assert not STYLE_ATTR.search(html), url
 
+    def test_server_error_page_has_no_inline_style(self, rf):
+        from dastan.web.views.errors import server_error
+
+        html = server_error(rf.get("/")).content.decode()
+        assert "<style" not in html
+        assert not STYLE_ATTR.search(html)
+        assert 'rel="stylesheet"' in html
+
     def test_admin_allows_inline_style_but_not_script(self, client):
         client.force_login(User.objects.create_superuser("root", password="pw"))
         policy = csp(client.get("/admin/content/article/"))

@@ -277,3 +277,30 @@ class OddAddressTests:
     def test_control_characters_are_404(self, client, url):
         SectionFactory(name="Politics", slug="politics")
         assert client.get(url).status_code < 500
+
+
+class HugeTextTests:
+    """Whatever is stored, what a page copies from it (card excerpt, head tags) stays small."""
+
+    def test_one_huge_word_makes_a_small_card_and_description(self, client):
+        giant = "x" * 2_000_000
+        article = ArticleFactory(body=f"<p>{giant}</p>", section=SectionFactory(slug="big"))
+        assert len(article.teaser) == 500
+        html = client.get("/section/big/").content.decode()
+        assert len(html) < 20_000
+        page = client.get(article.get_absolute_url()).content.decode()
+        description = re.search(r'<meta name="description" content="([^"]*)"', page)[1]
+        assert len(description) <= 300
+        # The body itself is the article: it is shown whole.
+        assert giant in page
+
+    def test_a_huge_stored_teaser_is_capped(self, client):
+        """An old database or a raw SQL edit bypasses the cap made at save: pages cap again."""
+        article = ArticleFactory(section=SectionFactory(slug="raw"))
+        Article.objects.filter(pk=article.pk).update(teaser="y" * 2_000_000)
+        html = client.get("/section/raw/").content.decode()
+        assert "y" * 497 + "..." in html
+        assert "y" * 501 not in html
+        page = client.get(article.get_absolute_url()).content.decode()
+        description = re.search(r'<meta name="description" content="([^"]*)"', page)[1]
+        assert len(description) <= 300

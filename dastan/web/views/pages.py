@@ -17,10 +17,12 @@ from dastan.content.models import Author, Place, Section, Tag
 from dastan.importers.selectors import article_attachments
 from dastan.redirects.middleware import legacy_redirect_get
 from dastan.rendering import reading_time, render_body
+from dastan.web.decorators import read_only
 from dastan.web.fragments import cached_fragment
-from dastan.web.paging import paginate
+from dastan.web.paging import page_number_or_404, paginate
 
 
+@read_only
 def home(request: HttpRequest) -> HttpResponse:
     """Show the latest articles and a block per navigation section."""
     blocks = cached_fragment(
@@ -30,6 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/home.html", {"blocks": blocks})
 
 
+@read_only
 def article(request: HttpRequest, year: int, month: str, day: str, slug: str) -> HttpResponse:
     """Show a public article; an address with the wrong date redirects to the right one.
 
@@ -86,10 +89,8 @@ def _listing(
         page = paginate(request, articles())
         return render_to_string("components/listing_results.html", {"page_obj": page})
 
-    page_number = request.GET.get("page") or "1"
-    if not page_number.isdigit():
-        raise Http404("No such page")  # before it could become part of a cache key
-    name = f"listing:{request.path}:{int(page_number)}"
+    # Parsed before it becomes part of the cache key: one key per page, whatever the spelling.
+    name = f"listing:{request.path}:{page_number_or_404(request)}"
     context = {
         "heading": heading,
         "kind": kind,
@@ -99,6 +100,7 @@ def _listing(
     return render(request, "pages/listing.html", context)
 
 
+@read_only
 def section(request: HttpRequest, slug: str) -> HttpResponse:
     obj = get_object_or_404(Section, slug=slug)
     return _listing(
@@ -110,6 +112,7 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@read_only
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     obj = get_object_or_404(Tag, slug=slug)
     return _listing(
@@ -121,6 +124,7 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@read_only
 def place(request: HttpRequest, slug: str) -> HttpResponse:
     obj = get_object_or_404(Place, slug=slug)
     return _listing(
@@ -132,6 +136,7 @@ def place(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@read_only
 def author(request: HttpRequest, slug: str) -> HttpResponse:
     obj = get_object_or_404(Author, slug=slug)
     return _listing(
@@ -158,6 +163,7 @@ def _local_range(start: tuple[int, ...], end: tuple[int, ...]) -> tuple[dt.datet
     return bounds
 
 
+@read_only
 def year_archive(request: HttpRequest, year: int) -> HttpResponse:
     start, end = _local_range((year, 1, 1), (year + 1, 1, 1))
     return _listing(
@@ -168,6 +174,7 @@ def year_archive(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+@read_only
 def month_archive(request: HttpRequest, year: int, month: str) -> HttpResponse:
     month_number = int(month)
     following = (year + 1, 1, 1) if month_number == 12 else (year, month_number + 1, 1)
@@ -180,6 +187,7 @@ def month_archive(request: HttpRequest, year: int, month: str) -> HttpResponse:
     )
 
 
+@read_only
 def day_archive(request: HttpRequest, year: int, month: str, day: str) -> HttpResponse:
     try:
         date = dt.date(year, int(month), int(day))
@@ -195,6 +203,7 @@ def day_archive(request: HttpRequest, year: int, month: str, day: str) -> HttpRe
     )
 
 
+@read_only
 def corrections(request: HttpRequest) -> HttpResponse:
     """List every correction, clarification and update on public articles."""
     page = paginate(request, selectors.corrections_public(), per_page=20)

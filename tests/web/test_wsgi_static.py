@@ -1,0 +1,147 @@
+"""The embedded WSGI app serves static files and uploads, and nothing outside their directories.
+
+The requests go straight to the WSGI callable with a raw ``PATH_INFO``: an HTTP
+client would normalise ``/static/../../etc/passwd`` before sending it.
+"""
+
+from __future__ import annotations
+
+import io
+from wsgiref.util import setup_testing_defaults
+
+import pytest
+from django.core import signals
+from django.db import close_old_connections
+
+from dastan.web.wsgi_static import application
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Keep the test's database connection open across requests, as Django's test client does.
+
+    A WSGI handler closes old connections at the start and end of a request;
+    on PostgreSQL that would close the connection holding the test transaction.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def wsgi_get(path: str, *, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    """Call the WSGI app as a server would, with ``path`` as sent."""
+    environ = {"PATH_INFO": path, "REQUEST_METHOD": method, "wsgi.input": io.BytesIO()}
+    setup_testing_defaults(environ)
+    environ["SERVER_NAME"] = environ["HTTP_HOST"] = "testserver"
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"] = int(status.split()[0])
+        answer["headers"] = dict(headers)
+
+    body = b"".join(application(environ, start_response))
+    return answer["status"], answer["headers"], body
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    root = tmp_path / "media"
+    (root / "2025" / "04").mkdir(parents=True)
+    (root / "2025" / "04" / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n fake")
+    (root / "evil.html").write_text("<script>alert(1)</script>")
+    (root / "evil.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')
+    (root / "photo.png.gz").write_bytes(b"\x1f\x8b")
+    (tmp_path / "secret.txt").write_text("outside")
+    (root / "link.png").symlink_to(tmp_path / "secret.txt")
+    settings.MEDIA_ROOT = root
+    return root
+
+
+class StaticFilesTests:
+    def test_static_file_is_served(self):
+        status, headers, body = wsgi_get("/static/web/site.css")
+        assert status == 200
+        assert headers["Content-Type"].startswith("text/css")
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert body
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/static/../../etc/passwd",
+            "/static/../../../../../../etc/passwd",
+            "/static//etc/passwd",
+            "/static/web/../../../../etc/passwd",
+            "/static/%2e%2e/%2e%2e/etc/passwd",
+            "/static/a\x00b",
+        ],
+    )
+    def test_paths_outside_are_404(self, path):
+        """``/static/../../etc/passwd`` was a 500 (SuspiciousFileOperation)."""
+        status, _, body = wsgi_get(path)
+        assert status == 404
+        assert b"root:" not in body
+
+    def test_only_get_and_head(self):
+        status, headers, _ = wsgi_get("/static/web/site.css", method="POST")
+        assert status == 405
+        assert headers["Allow"] == "GET, HEAD"
+
+
+class MediaFilesTests:
+    def test_image_is_served_inline_with_its_type(self, media):
+        """``/media/`` was a 404 under ``dastan serve``: imported images never showed."""
+        status, headers, body = wsgi_get("/media/2025/04/photo.png")
+        assert status == 200
+        assert headers["Content-Type"] == "image/png"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Content-Disposition"].startswith("inline")
+        assert body == b"\x89PNG\r\n\x1a\n fake"
+
+    @pytest.mark.parametrize("name", ["evil.html", "evil.svg", "photo.png.gz"])
+    def test_anything_else_is_an_opaque_download(self, media, name):
+        status, headers, _ = wsgi_get(f"/media/{name}")
+        assert status == 200
+        assert headers["Content-Type"] == "application/octet-stream"
+        assert headers["Content-Disposition"] == f'attachment; filename="{name}"'
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert "sandbox" in headers["Content-Security-Policy"]
+        assert "Content-Encoding" not in headers
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/media/",
+            "/media/2025/",
+            "/media/2025/04/",
+            "/media/missing.png",
+            "/media/../secret.txt",
+            "/media/../../etc/passwd",
+            "/media/2025/../../secret.txt",
+            "/media//etc/passwd",
+            "/media/%2e%2e/secret.txt",
+            "/media/link.png",
+            "/media/a\x00b",
+        ],
+    )
+    def test_directories_and_paths_outside_are_404(self, media, path):
+        """No listing, nothing outside MEDIA_ROOT, not even through a symbolic link."""
+        status, _, body = wsgi_get(path)
+        assert status == 404
+        assert b"outside" not in body
+        assert b"root:" not in body
+
+    def test_only_get_and_head(self, media):
+        assert wsgi_get("/media/2025/04/photo.png", method="DELETE")[0] == 405
+        status, headers, body = wsgi_get("/media/2025/04/photo.png", method="HEAD")
+        assert status == 200
+        assert headers["Content-Type"] == "image/png"
+
+    def test_pages_still_reach_django(self, media):
+        status, headers, _ = wsgi_get("/")
+        assert status == 200
+        assert headers["Content-Type"].startswith("text/html")
