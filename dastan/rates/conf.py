@@ -34,7 +34,11 @@ DEFAULTS: dict[str, Any] = {
     "FIXED": None,
     # Extra holidays by source ({"nbk": ["2026-05-27"]}), for feasts whose date moves.
     "HOLIDAYS": {},
+    # Seconds one HTTP wait may take (connect, each read, each write).
     "TIMEOUT": 10.0,
+    # Seconds a whole fetch of one source may take, retries and waits included: a
+    # server that trickles one byte every few seconds never trips the per-read TIMEOUT.
+    "DEADLINE": 60.0,
     "RETRIES": 2,
     "BACKOFF": 1.0,
     "CACHE_TIMEOUT": 300,
@@ -42,6 +46,11 @@ DEFAULTS: dict[str, Any] = {
     "DECIMALS": 6,
     "MIN_SIGNIFICANT": 3,
     "HISTORY_DAYS": 90,
+    # A fetched rate more than this many times above or below the source's previous
+    # stored rate is refused unless confirmed (``dastan rates fetch --accept-jumps``).
+    "MAX_JUMP": 10,
+    # Rates dated before this are refused: none of the five currencies existed yet.
+    "EARLIEST_DATE": "1992-01-01",
 }
 
 

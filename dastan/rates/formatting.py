@@ -5,7 +5,7 @@ Pure functions on ``Decimal``; no Django, no floats.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 HUNDRED = Decimal(100)
 
@@ -45,8 +45,14 @@ def places_for(value: Decimal, *, decimals: int, min_significant: int) -> int:
 
 
 def round_places(value: Decimal, places: int) -> Decimal:
-    """Round half up to ``places`` decimal places."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    """Round half up to ``places`` decimal places.
+
+    The default context's 28 digits would make ``quantize`` raise InvalidOperation for
+    a large value with many places, so the precision is sized to the result.
+    """
+    digits = max(value.adjusted(), 0) + places + 2
+    context = Context(prec=max(digits, 28), rounding=ROUND_HALF_UP)
+    return value.quantize(Decimal(1).scaleb(-places), context=context)
 
 
 def format_value(value: Decimal, *, decimals: int = 6, min_significant: int = 3) -> str:

@@ -1,22 +1,38 @@
-"""Reads: the ticker's rates and each currency's history, from the database only."""
+"""Reads: the ticker's rates and each currency's history, from the database only.
+
+Stored rows are read as text and checked against ``validation``'s bounds before any
+arithmetic: a row written around the fetcher (raw SQL, an old database) that overflows
+the column, is zero or negative, or is dated in the future is skipped with a warning,
+so it can never take a page down nor be shown.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
+from django.db.models import CharField, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from dastan.rates import conf, formatting
+from dastan.rates import conf, formatting, validation
 from dastan.rates.models import RateObservation
-from dastan.rates.providers import ProviderError, get_provider
-from dastan.rates.services import TICKER_CACHE_KEY
+from dastan.rates.providers import ProviderError, Rate, get_provider
 
+logger = logging.getLogger("dastan.rates")
+
+TICKER_CACHE_KEY = "dastan:rates:ticker"
+MARKETS_CACHE_KEY = "dastan:rates:markets"
 # A source that publishes nothing for this long is not on a holiday: it has stopped.
 MAX_GAP_DAYS = 14
+# The ticker looks this far back through a source's newest rows for a usable one.
+RECENT_ROWS = 30
 
 
 @dataclass(frozen=True)
@@ -84,6 +100,155 @@ class HistoryPoint:
     source: str
 
 
+@dataclass(frozen=True)
+class StoredRate:
+    """One stored row as read back: ``rate`` is None when the stored value is unusable."""
+
+    pk: int
+    currency: str
+    quote: str
+    rate: Decimal | None
+    nominal: int
+    rate_date: date
+    source: str
+    change: Decimal | None
+    raw: str
+    problem: str | None = None
+
+    @property
+    def per_unit(self) -> Decimal:
+        """Return ``quote`` units for one unit of ``currency`` (a usable row only)."""
+        assert self.rate is not None
+        return self.rate / self.nominal
+
+
+def stored_decimal(text: object) -> Decimal | None:
+    """Read a decimal stored as text, rounded as the column rounds it; None if unreadable."""
+    try:
+        value = Decimal(str(text).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    if not value.is_finite():
+        return value
+    return validation.column_round(value)
+
+
+def stored_rows(queryset: QuerySet, *, limit: int | None = None) -> list[StoredRate]:
+    """Return the rows of ``queryset`` with every problem named, never raising on a bad value.
+
+    The ORM's decimal converter raises on a value that overflows the column, so the
+    rate and change are cast to text in SQL and read here.
+    """
+    rows = queryset.annotate(
+        rate_text=Cast("rate", CharField()), change_text=Cast("change", CharField())
+    ).values(
+        "pk", "currency", "quote", "nominal", "rate_date", "source", "rate_text", "change_text"
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    read = []
+    for row in rows:
+        rate = stored_decimal(row["rate_text"])
+        problem = (
+            "unreadable value" if rate is None else validation.value_problem(rate, row["nominal"])
+        )
+        change = None
+        if row["change_text"] is not None and rate is not None and problem is None:
+            change = stored_decimal(row["change_text"])
+            if change is None or validation.change_problem(rate, change):
+                change = None
+        read.append(
+            StoredRate(
+                pk=row["pk"],
+                currency=row["currency"],
+                quote=row["quote"],
+                rate=None if problem else rate,
+                nominal=row["nominal"],
+                rate_date=row["rate_date"],
+                source=row["source"],
+                change=change,
+                raw=str(row["rate_text"]),
+                problem=problem,
+            )
+        )
+    return read
+
+
+def usable(rows: Iterable[StoredRate], *, today: date | None = None) -> list[StoredRate]:
+    """Return the rows fit to show, logging a warning for each one skipped and why."""
+    earliest = earliest_date()
+    latest: dict[str, date] = {}
+    kept = []
+    for row in rows:
+        if row.source not in latest:
+            latest[row.source] = latest_rate_date(row.source, today=today)
+        problem = row.problem or validation.date_problem(
+            row.rate_date, earliest=earliest, latest=latest[row.source]
+        )
+        if problem:
+            logger.warning(
+                "Rates: ignoring stored %s %s/%s %s per %s for %s: %s",
+                row.source,
+                row.currency,
+                row.quote,
+                row.raw,
+                row.nominal,
+                row.rate_date,
+                problem,
+            )
+            continue
+        kept.append(row)
+    return kept
+
+
+def earliest_date() -> date:
+    """Return the earliest plausible rate date (the EARLIEST_DATE setting)."""
+    return date.fromisoformat(str(conf.rates_setting("EARLIEST_DATE")))
+
+
+def source_today(name: str, *, now: datetime | None = None) -> date:
+    """Return today's date on ``name``'s own clock (Almaty for NBK)."""
+    try:
+        zone = ZoneInfo(get_provider(name).time_zone)
+    except (ProviderError, AttributeError, ValueError, KeyError):
+        zone = ZoneInfo("UTC")
+    return (now or timezone.now()).astimezone(zone).date()
+
+
+def latest_rate_date(name: str, *, today: date | None = None) -> date:
+    """Return the latest date ``name`` can have set a rate for: its next business day.
+
+    NBK sets on Friday the rate for Monday, so a rate may be dated ahead of today,
+    but never past the bank's next business day (``today`` is the bank's date).
+    """
+    day = (today or source_today(name)) + timedelta(days=1)
+    for _ in range(MAX_GAP_DAYS):
+        if is_business_day(name, day):
+            break
+        day += timedelta(days=1)
+    return day
+
+
+def previous_rate(rate: Rate) -> Decimal | None:
+    """Return the stored per-unit rate to compare a fetched ``rate`` with, or None.
+
+    The source's own nearest rate on or before the date (a correction compares with the
+    value it replaces), else its nearest after it (a backfill), else any other source's
+    latest rate for the pair.
+    """
+    pair = RateObservation.objects.filter(currency=rate.currency, quote=rate.quote)
+    own = pair.filter(source=rate.source)
+    for queryset in (
+        own.filter(rate_date__lte=rate.date).order_by("-rate_date"),
+        own.filter(rate_date__gt=rate.date).order_by("rate_date"),
+        pair.exclude(source=rate.source).filter(rate_date__lte=rate.date).order_by("-rate_date"),
+    ):
+        rows = usable(stored_rows(queryset, limit=RECENT_ROWS))
+        if rows:
+            return rows[0].per_unit
+    return None
+
+
 def source_label(name: str) -> str:
     """Return a source's human name ("National Bank of Kazakhstan")."""
     try:
@@ -125,33 +290,36 @@ def value_of(rate: Decimal, nominal: int) -> Decimal:
 
 
 def ticker_entry(currency: str, *, today: date) -> TickerRate | None:
-    """Pick the best fresh source for ``currency``; if all are stale, the newest rate."""
+    """Pick the best fresh source for ``currency``; if all are stale, the newest rate.
+
+    Only usable rows count: a source whose newest row is bad shows its last good one.
+    """
     quote = conf.rates_setting("QUOTE")
-    candidates: list[tuple[RateObservation, bool]] = []
+    candidates: list[tuple[list[StoredRate], bool]] = []
     for name in conf.currency_sources(currency):
-        latest = (
-            RateObservation.objects.filter(currency=quote, quote=currency, source=name)
-            .order_by("-rate_date")
-            .first()
-        )
-        if latest is None:
+        recent = RateObservation.objects.filter(
+            currency=quote, quote=currency, source=name
+        ).order_by("-rate_date")
+        rows = usable(stored_rows(recent, limit=RECENT_ROWS), today=today)
+        if not rows:
             continue
-        stale = is_stale(name, latest.rate_date, today=today)
+        stale = is_stale(name, rows[0].rate_date, today=today)
         if not stale:
-            candidates = [(latest, False)]
+            candidates = [(rows, False)]
             break
-        candidates.append((latest, True))
+        candidates.append((rows, True))
     if not candidates:
         return None
     # Among stale rates, the newest wins; earlier sources win ties (max keeps the first).
-    latest, stale = max(candidates, key=lambda pair: pair[0].rate_date)
-    value = value_of(latest.rate, latest.nominal)
+    rows, stale = max(candidates, key=lambda pair: pair[0][0].rate_date)
+    latest = rows[0]
+    assert latest.rate is not None
     return TickerRate(
         currency=currency,
         quote=quote,
-        value=value,
-        inverse=latest.rate / latest.nominal,
-        change=change_of(latest),
+        value=value_of(latest.rate, latest.nominal),
+        inverse=latest.per_unit,
+        change=change_of(latest, rows[1] if len(rows) > 1 else None),
         rate_date=latest.rate_date,
         source=latest.source,
         source_label=source_label(latest.source),
@@ -159,24 +327,15 @@ def ticker_entry(currency: str, *, today: date) -> TickerRate | None:
     )
 
 
-def change_of(latest: RateObservation) -> Decimal | None:
+def change_of(latest: StoredRate, before: StoredRate | None) -> Decimal | None:
     """Return the change of one local unit's value against the previous official rate.
 
     The bank's own change field wins when it has one (it knows the previous official
-    rate even if a fetch was missed); otherwise the previous stored rate is used.
+    rate even if a fetch was missed); otherwise the previous usable stored rate is used.
     """
-    if latest.change is not None and latest.rate - latest.change > 0:
+    assert latest.rate is not None
+    if latest.change is not None:
         return formatting.inverse_change_percent(latest.rate - latest.change, latest.rate)
-    before = (
-        RateObservation.objects.filter(
-            currency=latest.currency,
-            quote=latest.quote,
-            source=latest.source,
-            rate_date__lt=latest.rate_date,
-        )
-        .order_by("-rate_date")
-        .first()
-    )
     if before is None:
         return None
     return formatting.inverse_change_percent(before.per_unit, latest.per_unit)
@@ -211,12 +370,12 @@ def currency_history(
     entry = ticker_entry(currency, today=today)
     names = [entry.source] if entry else conf.currency_sources(currency)
     for name in names:
-        rows = RateObservation.objects.filter(
+        window = RateObservation.objects.filter(
             currency=quote,
             quote=currency,
             source=name,
             rate_date__gt=today - timedelta(days=days),
-            rate_date__lte=today + timedelta(days=1),
+            rate_date__lte=latest_rate_date(name, today=today),
         ).order_by("rate_date")
         points = [
             HistoryPoint(
@@ -226,7 +385,8 @@ def currency_history(
                 nominal=row.nominal,
                 source=row.source,
             )
-            for row in rows
+            for row in usable(stored_rows(window), today=today)
+            if row.rate is not None
         ]
         if points:
             return points

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -15,15 +15,17 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from dastan.rates import conf
+from dastan.rates import conf, selectors
 from dastan.rates.models import RateCorrection, RateObservation
 from dastan.rates.providers import ProviderError, Rate, get_provider
-from dastan.rates.providers.base import require
+from dastan.rates.providers.base import BaseProvider, require
+from dastan.rates.selectors import MARKETS_CACHE_KEY, TICKER_CACHE_KEY, StoredRate
+from dastan.rates.validation import Refusal, change_problem, rate_problem
 
 logger = logging.getLogger("dastan.rates")
 
-TICKER_CACHE_KEY = "dastan:rates:ticker"
-MARKETS_CACHE_KEY = "dastan:rates:markets"
+__all__ = ["MARKETS_CACHE_KEY", "TICKER_CACHE_KEY"]
+
 DEMO_HISTORY = Path(__file__).resolve().parent / "demo_data" / "history.csv"
 
 
@@ -51,10 +53,11 @@ class RefreshResult:
     empty: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     errors: list[ProviderError] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.refused
 
 
 def rates_client() -> httpx.Client:
@@ -86,11 +89,14 @@ def rates_refresh(
     sources: Sequence[str] | None = None,
     client: httpx.Client | None = None,
     fallback: bool = True,
+    accept_jumps: bool = False,
 ) -> RefreshResult:
     """Fetch and store ``day``'s rates (today by default) from each source.
 
     A failing source is logged with its name and the problem, its stored rates are
     left alone, and the aggregator fallback is fetched for the currencies it served.
+    A rate out of bounds is refused and logged; the rest of its feed is stored.
+    ``accept_jumps`` stores rates far from the previous one (a real devaluation).
     """
     today = timezone.localdate()
     day = day or today
@@ -100,7 +106,10 @@ def rates_refresh(
     client = client or rates_client()
     try:
         outcomes = {
-            name: source_refresh(name, day=day, client=client, result=result) for name in names
+            name: source_refresh(
+                name, day=day, client=client, result=result, accept_jumps=accept_jumps
+            )
+            for name in names
         }
         fallback_name = conf.rates_setting("FALLBACK")
         uncovered = uncovered_currencies(outcomes)
@@ -109,7 +118,12 @@ def rates_refresh(
         if use_fallback and uncovered and day >= today:
             logger.warning("Rates: falling back to %s for %s", fallback_name, ", ".join(uncovered))
             source_refresh(
-                fallback_name, day=day, client=client, result=result, currencies=uncovered
+                fallback_name,
+                day=day,
+                client=client,
+                result=result,
+                currencies=uncovered,
+                accept_jumps=accept_jumps,
             )
     finally:
         if own_client:
@@ -138,8 +152,13 @@ def source_refresh(
     client: httpx.Client,
     result: RefreshResult,
     currencies: Iterable[str] | None = None,
+    accept_jumps: bool = False,
 ) -> bool:
-    """Fetch one source into ``result``; return False (and log why) when it failed."""
+    """Fetch one source into ``result``; return False (and log why) when it failed.
+
+    A refused rate that the ticker needs counts as a failure for its currency, so the
+    fallback stands in, but the source's other rates are still stored.
+    """
     try:
         provider = get_provider(name)
         if not provider.dated and day < timezone.localdate():
@@ -157,6 +176,9 @@ def source_refresh(
         if currencies is not None:
             # A fallback stands in for a few currencies only, not its whole table.
             rates = [r for r in rates if (r.currency, r.quote) in set(required)]
+        rates, refused = rates_screen(rates, provider=provider, accept_jumps=accept_jumps)
+        result.refused += refused
+        result.stored += rates_store(rates)
     except ProviderError as exc:
         logger.error("Rates source %s failed: %s. Keeping the last good data.", exc.source, exc)
         result.errors.append(exc)
@@ -167,25 +189,68 @@ def source_refresh(
         logger.exception("Rates source %s failed: %s. Keeping the last good data.", name, error)
         result.errors.append(error)
         return False
-    result.stored += rates_store(rates)
     result.fetched.append(name)
-    return True
+    refused_pairs = {(r.rate.currency, r.rate.quote) for r in refused}
+    return not refused_pairs & set(required)
+
+
+def rates_screen(
+    rates: Iterable[Rate], *, provider: BaseProvider, accept_jumps: bool = False
+) -> tuple[list[Rate], list[Refusal]]:
+    """Split fetched rates into those fit to store and those refused, logging each refusal.
+
+    The bounds are in ``dastan.rates.validation``; the previous stored rate and the
+    source's next business day (on its own clock) are looked up here.
+    """
+    latest = selectors.latest_rate_date(provider.name)
+    earliest = selectors.earliest_date()
+    max_jump = None if accept_jumps else Decimal(str(conf.rates_setting("MAX_JUMP")))
+    kept: list[Rate] = []
+    refused: list[Refusal] = []
+    for rate in rates:
+        reference = None if max_jump is None else selectors.previous_rate(rate)
+        problem = rate_problem(
+            rate, earliest=earliest, latest=latest, reference=reference, max_jump=max_jump
+        )
+        if problem:
+            refusal = Refusal(rate, problem)
+            logger.error("Rates: %s", refusal)
+            refused.append(refusal)
+            continue
+        if rate.change is not None and change_problem(rate.rate, rate.change):
+            logger.warning(
+                "Rates: %s %s/%s change %s ignored: %s",
+                rate.source,
+                rate.currency,
+                rate.quote,
+                rate.change,
+                change_problem(rate.rate, rate.change),
+            )
+            rate = replace(rate, change=None)
+        kept.append(rate)
+    return kept, refused
 
 
 @transaction.atomic
 def rates_store(rates: Iterable[Rate], *, fetched_at: datetime | None = None) -> StoreResult:
-    """Save rates: new ones created, equal ones left alone, changed ones corrected and logged."""
+    """Save rates: new ones created, equal ones left alone, changed ones corrected and logged.
+
+    A stored row that cannot be read back (a value written around the fetcher) is
+    overwritten by the new rate rather than stopping the store, so the site heals.
+    """
     now = fetched_at or timezone.now()
     batch = list(rates)
     result = StoreResult()
     if not batch:
         return result
-    existing = {
+    existing: dict[tuple, StoredRate | RateObservation] = {
         (o.currency, o.quote, o.rate_date, o.source): o
-        for o in RateObservation.objects.filter(
-            source__in={r.source for r in batch},
-            rate_date__in={r.date for r in batch},
-            quote__in={r.quote for r in batch},
+        for o in selectors.stored_rows(
+            RateObservation.objects.filter(
+                source__in={r.source for r in batch},
+                rate_date__in={r.date for r in batch},
+                quote__in={r.quote for r in batch},
+            )
         )
     }
     new = []
@@ -206,6 +271,9 @@ def rates_store(rates: Iterable[Rate], *, fetched_at: datetime | None = None) ->
             existing[key] = observation
             new.append(observation)
             result.created += 1
+        elif isinstance(old, StoredRate) and old.rate is None:
+            observation_replace(old, rate, now)
+            result.corrected += 1
         elif old.rate / old.nominal == rate.rate / rate.nominal:
             result.unchanged += 1
         else:
@@ -218,8 +286,11 @@ def rates_store(rates: Iterable[Rate], *, fetched_at: datetime | None = None) ->
     return result
 
 
-def observation_correct(observation: RateObservation, rate: Rate, now: datetime) -> None:
+def observation_correct(
+    observation: StoredRate | RateObservation, rate: Rate, now: datetime
+) -> None:
     """Replace a stored rate with the source's corrected value, keeping the old one on record."""
+    assert observation.rate is not None
     logger.warning(
         "Rates: %s corrected %s/%s for %s from %s per %s to %s per %s",
         rate.source,
@@ -232,18 +303,36 @@ def observation_correct(observation: RateObservation, rate: Rate, now: datetime)
         rate.nominal,
     )
     RateCorrection.objects.create(
-        observation=observation,
+        observation_id=observation.pk,
         old_rate=observation.rate,
         old_nominal=observation.nominal,
         new_rate=rate.rate,
         new_nominal=rate.nominal,
         corrected_at=now,
     )
-    observation.rate = rate.rate
-    observation.nominal = rate.nominal
-    observation.change = rate.change
-    observation.fetched_at = now
-    observation.save(update_fields=["rate", "nominal", "change", "fetched_at"])
+    observation_update(observation.pk, rate, now)
+
+
+def observation_replace(observation: StoredRate, rate: Rate, now: datetime) -> None:
+    """Overwrite a stored row whose value is unusable; it cannot be kept as a correction."""
+    logger.warning(
+        "Rates: %s replaced the unusable stored %s/%s for %s (%s: %s) with %s per %s",
+        rate.source,
+        rate.currency,
+        rate.quote,
+        rate.date,
+        observation.raw,
+        observation.problem,
+        rate.rate,
+        rate.nominal,
+    )
+    observation_update(observation.pk, rate, now)
+
+
+def observation_update(pk: int, rate: Rate, now: datetime) -> None:
+    RateObservation.objects.filter(pk=pk).update(
+        rate=rate.rate, nominal=rate.nominal, change=rate.change, fetched_at=now
+    )
 
 
 def demo_dates(count: int, today: date) -> list[date]:

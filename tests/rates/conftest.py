@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import httpx
 import pytest
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 DATA = Path(__file__).parents[1] / "data" / "rates"
 
@@ -75,3 +78,39 @@ def banks(monkeypatch: pytest.MonkeyPatch, settings) -> Banks:
     monkeypatch.setattr("dastan.rates.services.rates_client", fake.client)
     monkeypatch.setattr("dastan.rates.management.commands.rates.rates_client", fake.client)
     return fake
+
+
+def write_raw(
+    quote: str,
+    rate: object,
+    day: date,
+    source: str,
+    *,
+    nominal: int = 1,
+    change: object = None,
+    currency: str = "USD",
+) -> bool:
+    """Write one row with SQL, around the fetcher's checks (an old database, a hand edit).
+
+    Return False when the database itself refused the value (PostgreSQL's numeric(24, 10)
+    refuses 1e15; SQLite takes anything).
+    """
+    sql = (
+        "INSERT INTO rates_rateobservation"
+        " (currency, quote, rate, nominal, rate_date, source, change, fetched_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+    )
+    params = [currency, quote, rate, nominal, day, source, change, timezone.now()]
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    except (DatabaseError, ValueError, ArithmeticError):
+        return False
+    return True
+
+
+def delete_raw() -> None:
+    """Delete every rate with SQL: the ORM's delete would load (and choke on) bad values."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM rates_ratecorrection")
+        cursor.execute("DELETE FROM rates_rateobservation")

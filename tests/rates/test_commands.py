@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from dastan.rates.models import RateObservation
+
+from .conftest import recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +67,44 @@ class BackfillCommandTests:
         with pytest.raises(CommandError, match="2 source"):
             run("backfill", "--from", "2026-03-30", "--to", "2026-03-31", "--source", "nbk")
         assert banks.hits("erapi") == 0
+
+
+class RefusedRatesCommandTests:
+    def test_refusal_exits_non_zero_and_names_the_value(self, banks):
+        """A refused rate is printed with its reason and the command fails, so cron reports it."""
+        banks.answer("cbu", recorded("cbu").replace(b'"Rate":"12194.21"', b'"Rate":"1e15"'))
+        err = StringIO()
+        with pytest.raises(CommandError, match="1 rate\\(s\\) refused"):
+            call_command("rates", "fetch", "--source", "cbu", stdout=StringIO(), stderr=err)
+        assert "refused: cbu USD/UZS 1E+15 per 1 for 2026-04-01 refused: too large" in (
+            err.getvalue()
+        )
+        assert RateObservation.objects.filter(source="cbu").count() == 74
+
+    def test_accept_jumps(self, banks):
+        """A jump is refused with a hint; --accept-jumps stores it."""
+        run("fetch", "--source", "cbu")
+        banks.answer("cbu", recorded("cbu").replace(b'"Rate":"12194.21"', b'"Rate":"999999"'))
+        with pytest.raises(CommandError, match="rerun with --accept-jumps"):
+            run("fetch", "--source", "cbu")
+        out, _ = run("fetch", "--source", "cbu", "--accept-jumps")
+        assert out.startswith("0 new, 1 corrected")
+        usd = RateObservation.objects.get(source="cbu", currency="USD")
+        assert usd.rate == Decimal("999999")
+
+    def test_backfill_accepts_jumps_too(self, banks):
+        run("backfill", "--from", "2026-04-01", "--to", "2026-04-01", "--source", "cbu")
+        banks.answer("cbu", recorded("cbu").replace(b'"Rate":"12194.21"', b'"Rate":"999999"'))
+        with pytest.raises(CommandError, match="refused"):
+            run("backfill", "--from", "2026-04-01", "--to", "2026-04-01", "--source", "cbu")
+        run(
+            "backfill",
+            "--from",
+            "2026-04-01",
+            "--to",
+            "2026-04-01",
+            "--source",
+            "cbu",
+            "--accept-jumps",
+        )
+        assert RateObservation.objects.get(source="cbu", currency="USD").rate == 999999

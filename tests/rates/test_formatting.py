@@ -125,3 +125,10 @@ class ChangeTests:
         assert format_change(Decimal("0.0004")) == "+0.0004%"
         assert format_change(None) == ""
         assert direction(None) == "unknown"
+
+
+class LargeValueTests:
+    def test_rounding_never_overflows_the_context(self):
+        """28 digits are not enough for 1e30 at 6 places; the precision grows to fit."""
+        assert format_value(Decimal("1e30")) == f"{10**30:,}.000000"
+        assert format_change(Decimal("1e40")).startswith("+10000000000")

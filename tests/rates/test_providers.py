@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 from datetime import date
 from decimal import Decimal
 
@@ -362,3 +365,106 @@ class RegistryTests:
         """An unknown source name is a ProviderError listing the known ones."""
         with pytest.raises(ProviderError, match="unknown source; known: cbt, cbu"):
             get_provider("ecb")
+
+
+class DripServer:
+    """A real local HTTP server that sends its headers, then one body byte every ``every`` s."""
+
+    def __init__(self, *, every: float, length: int) -> None:
+        self.every, self.length = every, length
+        self.stop = threading.Event()
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/rates.xml"
+
+    def serve(self) -> None:
+        self.sock.settimeout(5)
+        try:
+            conn, _ = self.sock.accept()
+        except OSError:
+            return
+        with conn:
+            conn.recv(4096)
+            head = f"HTTP/1.1 200 OK\r\nContent-Length: {self.length}\r\n\r\n"
+            try:
+                conn.sendall(head.encode())
+                for _ in range(self.length):
+                    if self.stop.wait(self.every):
+                        return
+                    conn.sendall(b" ")
+            except OSError:
+                return
+
+    def __enter__(self) -> DripServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.sock.close()
+        self.thread.join(5)
+
+
+class DeadlineTests:
+    def test_a_trickling_server_is_cut_at_the_deadline(self):
+        """A byte every 0.2 s never trips the 5 s read timeout, but the 1 s deadline cuts it.
+
+        The drip would take 60 s; the fetch gives up long before with a clear error.
+        """
+        provider = get_provider("nbk")
+        provider.deadline, provider.retries = 1.0, 0
+        with DripServer(every=0.2, length=300) as server, httpx.Client(timeout=5.0) as client:
+            provider.url = server.url
+            started = time.monotonic()
+            with pytest.raises(ProviderError, match=r"nbk: gave up on http://127\.0\.0\.1:\d+/"):
+                provider.fetch(date(2026, 4, 1), client)
+            assert time.monotonic() - started < 30
+
+    def test_deadline_message(self):
+        """The error says the deadline ran out, and how much had arrived."""
+        provider = get_provider("nbk")
+        provider.deadline, provider.retries = 0.5, 0
+        with DripServer(every=0.1, length=300) as server, httpx.Client(timeout=5.0) as client:
+            provider.url = server.url
+            with pytest.raises(ProviderError, match=r"at the 0\.5 s deadline \([\d,]+ bytes"):
+                provider.fetch(date(2026, 4, 1), client)
+
+    def test_retries_and_waits_count_against_the_deadline(self):
+        """No retry starts once its backoff wait would pass the deadline."""
+        now = [0.0]
+        calls = []
+
+        def handler(request):
+            calls.append(request)
+            return httpx.Response(503)
+
+        provider = get_provider("nbk")
+        provider.deadline, provider.retries, provider.backoff = 3.0, 5, 2.0
+        provider.clock = lambda: now[0]
+        provider.sleep = lambda seconds: now.__setitem__(0, now[0] + seconds)
+        client = httpx.Client(transport=httpx.MockTransport(handler))
+        with pytest.raises(ProviderError, match=r"at the 3 s deadline \(HTTP 503"):
+            provider.fetch(date(2026, 4, 1), client)
+        # Attempt at 0 s, wait 2 s, attempt at 2 s; the next wait (4 s) would end past 3 s.
+        assert len(calls) == 2
+
+    def test_each_wait_is_capped_by_what_is_left(self):
+        """The per-phase timeouts sent with a request never exceed the time left."""
+        seen = []
+
+        def handler(request):
+            seen.append(request.extensions["timeout"])
+            return httpx.Response(200, content=recorded("nbk"))
+
+        provider = get_provider("nbk")
+        provider.deadline = 2.0
+        client = httpx.Client(transport=httpx.MockTransport(handler), timeout=10.0)
+        assert len(provider.fetch(date(2026, 4, 1), client)) == 39
+        assert 0 < seen[0]["read"] <= 2.0 and 0 < seen[0]["connect"] <= 2.0
+
+    def test_deadline_from_settings(self, settings):
+        settings.DASTAN_RATES = {"DEADLINE": 7.5}
+        assert get_provider("cbu").deadline == 7.5

@@ -17,7 +17,7 @@ from dastan.rates.providers import Rate
 from dastan.rates.selectors import ticker_rates_uncached
 from dastan.rates.services import default_sources, rates_load_demo, rates_refresh, rates_store
 
-from .conftest import recorded
+from .conftest import recorded, write_raw
 
 pytestmark = pytest.mark.django_db
 
@@ -247,3 +247,113 @@ class FallbackScopeTests:
             RateObservation.objects.filter(source="erapi").values_list("currency", "quote")
         )
         assert stored == {("USD", "KZT")}
+
+
+def nbk_usd(description: str, change: str = "-2.77") -> bytes:
+    """Return NBK's recorded feed with the USD line's value (and change) replaced."""
+    old = b"<description>478.77</description>\n            <quant>1</quant>\n"
+    body = recorded("nbk")
+    assert old in body
+    body = body.replace(old, old.replace(b"478.77", description.encode()))
+    return body.replace(b"<change>-2.77</change>", f"<change>{change}</change>".encode())
+
+
+def cbu_usd(rate: str) -> bytes:
+    return recorded("cbu").replace(b'"Rate":"12194.21"', f'"Rate":"{rate}"'.encode())
+
+
+APRIL_1 = date(2026, 4, 1)
+
+
+class EdgeValidationTests:
+    """Values out of bounds are refused one by one, logged, and the rest of the feed stored."""
+
+    @pytest.mark.parametrize(
+        ("value", "reason"),
+        [
+            ("1e15", "too large: the column holds 14 digits before the point"),
+            ("1e-11", "rounds to 0 at 10 decimal places"),
+            ("0", "not positive"),
+            ("-478.77", "not positive"),
+        ],
+    )
+    def test_out_of_bounds_refused(self, banks, caplog, value, reason):
+        banks.answer("nbk", nbk_usd(value))
+        with caplog.at_level(logging.ERROR, logger="dastan.rates"):
+            result = rates_refresh(sources=["nbk"])
+        line = f"nbk USD/KZT {Decimal(value)} per 1 for 2026-04-01 refused: {reason}"
+        assert [str(r) for r in result.refused] == [line]
+        assert f"Rates: {line}" in caplog.text
+        assert not RateObservation.objects.filter(source="nbk", currency="USD").exists()
+        assert RateObservation.objects.filter(source="nbk").count() == 38
+        # USD/KZT is the ticker's pair: the fallback stands in for it.
+        assert RateObservation.objects.filter(source="erapi", quote="KZT").exists()
+        assert not result.ok
+
+    def test_jump_refused_unless_accepted(self, banks, caplog):
+        """1e9 UZS per USD after 12,194.21 is refused; --accept-jumps stores it as a correction."""
+        rates_refresh(sources=["cbu"])
+        banks.answer("cbu", cbu_usd("1000000000"))
+        result = rates_refresh(sources=["cbu"])
+        assert len(result.refused) == 1 and result.refused[0].is_jump
+        assert "jump of 82006.1x from the previous stored 12194.21" in str(result.refused[0])
+        usd = RateObservation.objects.get(source="cbu", currency="USD")
+        assert usd.rate == Decimal("12194.21")
+        result = rates_refresh(sources=["cbu"], accept_jumps=True)
+        assert result.ok and result.stored.corrected == 1
+        usd.refresh_from_db()
+        assert usd.rate == Decimal("1000000000")
+
+    def test_jump_measured_against_another_source_when_new(self, banks):
+        """With no history of its own, a source is compared with the pair's other sources."""
+        rates_store([Rate("USD", "UZS", Decimal("12194.21"), 1, APRIL_1, "erapi")])
+        banks.answer("cbu", cbu_usd("1000000000"))
+        result = rates_refresh(sources=["cbu"])
+        assert [r.rate.currency for r in result.refused] == ["USD"]
+
+    def test_future_date_refused(self, banks):
+        """A feed dated 2999 is refused line by line; the bank's clock decides "future"."""
+        banks.answer("cbu", recorded("cbu").replace(b"01.04.2026", b"01.01.2999"))
+        result = rates_refresh(sources=["cbu"])
+        assert len(result.refused) == 75
+        assert "dated 2999-01-01, after the source's next business day" in str(result.refused[0])
+        assert not RateObservation.objects.filter(source="cbu").exists()
+
+    def test_before_earliest_refused(self, banks):
+        banks.answer("cbu", recorded("cbu").replace(b"01.04.2026", b"01.04.1980"))
+        result = rates_refresh(sources=["cbu"])
+        assert "dated 1980-04-01, before 1992-01-01" in str(result.refused[0])
+
+    def test_bad_change_dropped_rate_kept(self, banks, caplog):
+        """A change that implies an impossible previous rate is dropped; the rate is kept."""
+        banks.answer("nbk", nbk_usd("478.77", change="1e20"))
+        with caplog.at_level(logging.WARNING, logger="dastan.rates"):
+            result = rates_refresh(sources=["nbk"])
+        assert result.ok
+        assert kzt().change is None and kzt().rate == Decimal("478.77")
+        assert "nbk USD/KZT change 1E+20 ignored" in caplog.text
+
+    def test_malformed_feed_keeps_last_good(self, banks):
+        """A value that is not a number at all fails the feed: nothing of it is stored."""
+        rates_refresh(sources=["cbu"])
+        banks.answer("cbu", cbu_usd("NaN").replace(b'"Rate":"1', b'"Rate":"x', 1))
+        result = rates_refresh(sources=["cbu"])
+        assert "not a number" in str(result.errors[0])
+        assert RateObservation.objects.get(source="cbu", currency="USD").rate == Decimal("12194.21")
+
+
+class HealingTests:
+    """Rows written around the fetcher never stop a later good fetch (the "cannot heal" bug)."""
+
+    @pytest.mark.parametrize("bad", ["1e15", "1e-11", "0", "-5", "NaN"])
+    def test_good_fetch_replaces_a_bad_row(self, banks, caplog, bad):
+        if not write_raw("KZT", Decimal(bad), APRIL_1, "nbk"):
+            pytest.skip(f"this database refuses {bad} in the column")
+        write_raw("KZT", Decimal("478.77"), date(2999, 1, 1), "nbk")
+        with caplog.at_level(logging.WARNING, logger="dastan.rates"):
+            result = rates_refresh(sources=["nbk"])
+        assert result.ok and result.stored.corrected == 1
+        assert "nbk replaced the unusable stored USD/KZT for 2026-04-01" in caplog.text
+        shown = {t.currency: t for t in ticker_rates_uncached(today=APRIL_1)}
+        assert shown["KZT"].inverse == Decimal("478.77")
+        assert shown["KZT"].rate_date == APRIL_1

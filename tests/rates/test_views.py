@@ -5,15 +5,22 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import httpx
 import pytest
+from django.core.cache import cache
 from django.template import Context, Template
+from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dastan.rates.models import RateObservation
+from dastan.rates.selectors import ticker_rates_uncached
+
+from .conftest import delete_raw, write_raw
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +148,117 @@ class TickerResilienceTests:
         monkeypatch.setattr("dastan.rates.templatetags.rates_tags.ticker_rates", broken)
         assert render_ticker().strip() == ""
         assert "the ticker could not read the database" in caplog.text
+
+
+BAD_VALUES = ["1e15", "1e-11", "0", "-478.77", "NaN", "Infinity"]
+
+
+def csv_rows(client, code: str) -> list[list[str]]:
+    response = client.get(f"/markets/{code}.csv")
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(response.content.decode())))[1:]
+
+
+class HostileRowsTests:
+    """Rows written around the fetcher: every page renders and no bad value is shown."""
+
+    @pytest.mark.parametrize("bad", BAD_VALUES)
+    def test_bad_newest_row_shows_the_last_good_one(self, client, caplog, bad):
+        observe("KZT", "478.77", 1, "nbk")
+        if not write_raw("KZT", Decimal(bad), timezone.localdate(), "nbk"):
+            pytest.skip(f"this database refuses {bad} in the column")
+        html = render_ticker()
+        assert "0.002089" in html
+        assert "ignoring stored nbk USD/KZT" in caplog.text
+        assert client.get("/markets/").status_code == 200
+        assert [row[4] for row in csv_rows(client, "KZT")] == ["478.77"]
+        assert client.get("/markets/KZT.json").status_code == 200
+
+    @pytest.mark.parametrize("bad", BAD_VALUES)
+    def test_only_bad_rows_hide_the_currency(self, client, bad):
+        observe("UZS", "12905.32", 0, "cbu")
+        if not write_raw("KZT", Decimal(bad), timezone.localdate(), "nbk"):
+            pytest.skip(f"this database refuses {bad} in the column")
+        assert "KZT/USD" not in render_ticker() and "UZS/USD" in render_ticker()
+        page = client.get("/markets/")
+        assert page.status_code == 200 and b"KZT/USD" not in page.content
+        assert csv_rows(client, "KZT") == []
+
+    def test_far_future_row_is_never_shown(self, client):
+        """A row dated 2999 does not become the ticker's rate for ever."""
+        observe("KZT", "478.77", 0, "nbk")
+        write_raw("KZT", Decimal("400"), date(2999, 1, 1), "nbk")
+        assert "0.002089" in render_ticker() and "2999" not in render_ticker()
+        assert "2999" not in client.get("/markets/").content.decode()
+
+    def test_zero_nominal_is_hidden(self, client):
+        write_raw("KZT", Decimal("478.77"), timezone.localdate(), "nbk", nominal=0)
+        assert "KZT/USD" not in render_ticker()
+        assert csv_rows(client, "KZT") == []
+
+
+GOOD_RATE = (Decimal("0.00000001"), Decimal("99999999999999"))
+
+
+def is_good(rate: Decimal, nominal: int, day: date) -> bool:
+    """The test's own idea of a showable row, independent of dastan.rates.validation."""
+    today = timezone.localdate()
+    return (
+        rate.is_finite()
+        and GOOD_RATE[0] <= rate <= GOOD_RATE[1]
+        and 1 <= nominal <= 1_000_000
+        and date(1992, 1, 1) <= day <= today + timedelta(days=7)
+    )
+
+
+hostile_rates = st.one_of(
+    st.sampled_from([Decimal(v) for v in [*BAD_VALUES, "-Infinity", "sNaN", "1e9", "5e-9", "-0"]]),
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.decimals(min_value=Decimal("1e-12"), max_value=Decimal("1e16")),
+)
+hostile_dates = st.one_of(
+    st.sampled_from([date(2999, 1, 1), date(9999, 12, 31), date(1, 1, 1), date(1991, 12, 31)]),
+    st.dates(),
+    st.integers(-100, 10).map(lambda n: timezone.localdate() + timedelta(days=n)),
+)
+hostile_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["KZT", "UZS", "TMT"]),
+        hostile_rates,
+        st.one_of(st.sampled_from([0, 1, 100, 10**6 + 1]), st.integers(0, 2**31 - 1)),
+        hostile_dates,
+        st.sampled_from(["nbk", "cbu", "cbt", "fixed", "erapi"]),
+        st.one_of(st.none(), hostile_rates),
+    ),
+    max_size=8,
+)
+
+
+class HostileRowsPropertyTests:
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(rows=hostile_rows)
+    def test_whatever_is_stored_pages_answer_and_hide_bad_values(self, rows):
+        """Hostile values straight in the table: the ticker, /markets/ and the CSV never fail
+        and never show a row outside the bounds."""
+        delete_raw()
+        cache.clear()
+        observe("KZT", "478.77", 1, "nbk")
+        written = {("KZT", timezone.localdate() - timedelta(days=1), "nbk"): True}
+        for quote, rate, nominal, day, source, change in rows:
+            if write_raw(quote, rate, day, source, nominal=nominal, change=change):
+                written[(quote, day, source)] = is_good(rate, nominal, day)
+        for entry in ticker_rates_uncached():
+            assert written[(entry.currency, entry.rate_date, entry.source)]
+            assert entry.value > 0
+        assert "<li" in render_ticker() or not ticker_rates_uncached()
+        client = Client()
+        assert client.get("/markets/").status_code == 200
+        for code in ("KZT", "UZS", "TMT"):
+            for day, currency, _, _, rate, nominal, source in csv_rows(client, code):
+                assert written[(currency, date.fromisoformat(day), source)]
+                assert is_good(Decimal(rate), int(nominal), date.fromisoformat(day))
+            assert client.get(f"/markets/{code}.json").status_code == 200

@@ -26,7 +26,7 @@ def names() -> list[str]:
 
 
 def get_provider(name: str) -> BaseProvider:
-    """Build the provider called ``name`` with its configured URL, retries and backoff."""
+    """Build the provider called ``name`` with its configured URL, retries, backoff and deadline."""
     paths = {**BUILTIN, **conf.rates_setting("PROVIDERS")}
     if name not in paths:
         raise ProviderError(name, f"unknown source; known: {', '.join(sorted(paths))}")
@@ -34,6 +34,7 @@ def get_provider(name: str) -> BaseProvider:
         "url": conf.source_url(name),
         "retries": conf.rates_setting("RETRIES"),
         "backoff": conf.rates_setting("BACKOFF"),
+        "deadline": conf.rates_setting("DEADLINE"),
     }
     if name == "fixed" and conf.rates_setting("FIXED") is not None:
         options["pegs"] = conf.rates_setting("FIXED")

@@ -23,6 +23,8 @@ from defusedxml.common import DefusedXmlException
 # CBT answers 403 to default command-line agents (see tests/data/rates/README.md).
 USER_AGENT = "Mozilla/5.0 (compatible; Dastan rates fetcher; +https://github.com/dastan)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# The largest feed is NBK's at about 12 KB; anything near this is not a rates feed.
+MAX_BODY_BYTES = 5_000_000
 
 
 class ProviderError(Exception):
@@ -98,6 +100,8 @@ class BaseProvider:
     # holidays as (month, day). Eid dates move: they come from the HOLIDAYS setting.
     business_days: ClassVar[frozenset[int]] = frozenset(range(5))
     holidays: ClassVar[frozenset[tuple[int, int]]] = frozenset()
+    # The bank's own clock: "today" and its next business day are counted there.
+    time_zone: ClassVar[str] = "UTC"
 
     def __init__(
         self,
@@ -105,12 +109,16 @@ class BaseProvider:
         url: str | None = None,
         retries: int = 2,
         backoff: float = 0.5,
+        deadline: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.url = url or self.default_url
         self.retries = retries
         self.backoff = backoff
+        self.deadline = deadline
         self.sleep = sleep
+        self.clock = clock
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"
@@ -122,35 +130,78 @@ class BaseProvider:
         return self.url.format(date=day)
 
     def fetch(self, day: date, client: httpx.Client) -> list[Rate]:
-        """Download the feed for ``day`` and parse it."""
-        payload = self.download(self.build_url(day), client)
+        """Download the feed for ``day`` and parse it, all within ``deadline`` seconds."""
+        payload = self.download(self.build_url(day), client, expires=self.expires())
         if payload is None:
             return []
         return self.parse(payload, day=day if self.dated else None)
 
-    def download(self, url: str, client: httpx.Client) -> bytes | None:
-        """GET ``url`` with bounded retries and exponential backoff; None for a 404 "no file"."""
+    def expires(self) -> float | None:
+        """Return the clock reading a fetch starting now must end by, or None for no deadline."""
+        return None if not self.deadline else self.clock() + self.deadline
+
+    def download(
+        self, url: str, client: httpx.Client, *, expires: float | None = None
+    ) -> bytes | None:
+        """GET ``url`` with bounded retries and exponential backoff; None for a 404 "no file".
+
+        ``expires`` bounds the whole download, waits and retries included: httpx's
+        timeout bounds each read, so a server dripping a byte every few seconds would
+        otherwise hold the fetch for as long as it likes.
+        """
         attempts = self.retries + 1
         problem = ""
         for attempt in range(attempts):
             if attempt:
-                self.sleep(self.backoff * 2 ** (attempt - 1))
+                wait = self.backoff * 2 ** (attempt - 1)
+                if expires is not None and self.clock() + wait >= expires:
+                    raise self.past_deadline(url, problem)
+                self.sleep(wait)
             try:
-                response = client.get(url, headers={"User-Agent": USER_AGENT})
+                status, body = self.get(url, client, expires)
             except httpx.TimeoutException as exc:
                 problem = f"timed out fetching {url} ({type(exc).__name__})"
                 continue
             except httpx.HTTPError as exc:
                 problem = f"could not fetch {url} ({type(exc).__name__}: {exc})"
                 continue
-            if response.status_code == 404 and self.missing_is_empty:
+            if status == 404 and self.missing_is_empty:
                 return None
-            if response.status_code < 400:
-                return response.content
-            problem = f"HTTP {response.status_code} from {url}"
-            if response.status_code not in RETRY_STATUSES:
+            if status < 400:
+                return body
+            problem = f"HTTP {status} from {url}"
+            if status not in RETRY_STATUSES:
                 raise self.fail(problem)
+        if expires is not None and self.clock() >= expires:
+            raise self.past_deadline(url, problem)
         raise self.fail(f"{problem} (gave up after {attempts} attempts)")
+
+    def get(self, url: str, client: httpx.Client, expires: float | None) -> tuple[int, bytes]:
+        """Stream one GET, checking the deadline after every chunk; return status and body."""
+        timeout = client.timeout
+        if expires is not None:
+            remaining = expires - self.clock()
+            if remaining <= 0:
+                raise self.past_deadline(url, "")
+            timeout = capped(timeout, remaining)
+        headers = {"User-Agent": USER_AGENT}
+        with client.stream("GET", url, headers=headers, timeout=timeout) as response:
+            if response.status_code >= 400:
+                return response.status_code, b""
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > MAX_BODY_BYTES:
+                    raise self.fail(f"{url} sent more than {MAX_BODY_BYTES:,} bytes")
+                if expires is not None and self.clock() >= expires:
+                    raise self.past_deadline(url, f"{len(body):,} bytes received")
+            return response.status_code, bytes(body)
+
+    def past_deadline(self, url: str, problem: str) -> ProviderError:
+        """Return the error for a fetch that ran out of its total time."""
+        detail = f" ({problem})" if problem else ""
+        limit = f"{self.deadline:g} s " if self.deadline else ""
+        return self.fail(f"gave up on {url} at the {limit}deadline{detail}")
 
     # Parsing helpers
 
@@ -211,11 +262,13 @@ class BaseProvider:
         return value
 
     def read_rate(self, text: str | None, what: str) -> Decimal:
-        """Read a rate, which must be above zero."""
-        value = self.read_decimal(text, what)
-        if value <= 0:
-            raise self.fail(f"{what}: rate must be positive, got {text!r}")
-        return value
+        """Read a rate as a finite number.
+
+        Its bounds (positive, fits the column, near the previous rate, plausible date) are
+        checked per rate by ``dastan.rates.validation`` before storing, so one bad line
+        is refused while the rest of the feed is kept.
+        """
+        return self.read_decimal(text, what)
 
     def read_nominal(self, text: str | None, what: str) -> int:
         """Read a nominal (1, 10, 100, 1000 or 10000 units)."""
@@ -246,6 +299,20 @@ class BaseProvider:
         if not rates:
             raise self.fail("the feed holds no rates")
         return rates
+
+
+def capped(timeout: httpx.Timeout, seconds: float) -> httpx.Timeout:
+    """Return ``timeout`` with no phase allowed longer than ``seconds``."""
+
+    def cap(value: float | None) -> float:
+        return seconds if value is None else min(value, seconds)
+
+    return httpx.Timeout(
+        connect=cap(timeout.connect),
+        read=cap(timeout.read),
+        write=cap(timeout.write),
+        pool=cap(timeout.pool),
+    )
 
 
 def fixed_holidays(days: str) -> frozenset[tuple[int, int]]:

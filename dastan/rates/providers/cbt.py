@@ -14,6 +14,7 @@ class CBTProvider(BaseProvider):
     name = "cbt"
     label = "Central Bank of Turkmenistan"
     quote = "TMT"
+    time_zone = "Asia/Ashgabat"
     default_url = "https://cbt.tm/kurs/{date:%Y}/{date:%d%m%Y}.xml"
     # Turkmenistan's fixed-date public holidays.
     holidays = fixed_holidays("01-01 03-08 03-21 03-22 05-09 05-18 09-27 12-12")

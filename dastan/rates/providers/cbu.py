@@ -11,6 +11,7 @@ class CBUProvider(BaseProvider):
     name = "cbu"
     label = "Central Bank of Uzbekistan"
     quote = "UZS"
+    time_zone = "Asia/Tashkent"
     # The trailing slash is part of the address.
     default_url = "https://cbu.uz/en/arkhiv-kursov-valyut/json/all/{date:%Y-%m-%d}/"
     # Uzbekistan's fixed-date public holidays.

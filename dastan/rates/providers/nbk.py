@@ -17,6 +17,7 @@ class NBKProvider(BaseProvider):
     name = "nbk"
     label = "National Bank of Kazakhstan"
     quote = "KZT"
+    time_zone = "Asia/Almaty"
     default_url = "https://nationalbank.kz/rss/get_rates.cfm?fdate={date:%d.%m.%Y}"
     # Kazakhstan's fixed-date public holidays (Law on Holidays, as amended).
     holidays = fixed_holidays(

@@ -16,6 +16,7 @@ class NBKRProvider(BaseProvider):
     name = "nbkr"
     label = "National Bank of the Kyrgyz Republic"
     quote = "KGS"
+    time_zone = "Asia/Bishkek"
     dated = False
     default_url = "https://www.nbkr.kg/XML/daily.xml"
     # Kyrgyzstan's fixed-date public holidays.

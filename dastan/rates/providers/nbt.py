@@ -14,6 +14,7 @@ class NBTProvider(BaseProvider):
     name = "nbt"
     label = "National Bank of Tajikistan"
     quote = "TJS"
+    time_zone = "Asia/Dushanbe"
     default_url = "https://www.nbt.tj/en/kurs/export_xml.php?date={date:%Y-%m-%d}&export=xmlout"
     # Tajikistan's fixed-date public holidays.
     holidays = fixed_holidays(
