@@ -12,6 +12,10 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": "http://127.0.0.1:8000",
     "PAGE_SIZE": 6,
     "EXCERPT_WORDS": 55,
+    # The range a publication date may take on the way in (imports, admin):
+    # from this year, to this many years ahead (scheduled articles).
+    "EARLIEST_YEAR": 1900,
+    "YEARS_AHEAD": 10,
 }
 
 

@@ -5,11 +5,28 @@ Times are stored in UTC (``USE_TZ``) and shown in the site's time zone.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+
+from dastan.content.slugs import slug_reverse
+
+
+def local_date(when: dt.datetime | None) -> dt.date:
+    """Return the site's calendar date of ``when`` (now when None).
+
+    A stored date at the edge of the calendar (9999-12-31 23:00 UTC is
+    already the year 10000 in Almaty) keeps its UTC date instead of raising.
+    """
+    when = when or timezone.now()
+    try:
+        return timezone.localtime(when).date()
+    except (OverflowError, ValueError):
+        return when.date()
 
 
 class Language(models.TextChoices):
@@ -36,7 +53,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("web:section", args=[self.slug])
+        return slug_reverse("web:section", self.slug)
 
 
 class Tag(models.Model):
@@ -50,7 +67,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("web:tag", args=[self.slug])
+        return slug_reverse("web:tag", self.slug)
 
 
 class Place(models.Model):
@@ -78,7 +95,7 @@ class Place(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("web:place", args=[self.slug])
+        return slug_reverse("web:place", self.slug)
 
 
 class Author(models.Model):
@@ -102,7 +119,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("web:author", args=[self.slug])
+        return slug_reverse("web:author", self.slug)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -206,15 +223,11 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        local = timezone.localtime(self.published_at) if self.published_at else timezone.localtime()
-        return reverse(
-            "web:article",
-            kwargs={
-                "year": local.year,
-                "month": f"{local.month:02d}",
-                "day": f"{local.day:02d}",
-                "slug": self.slug,
-            },
+        """Return the article's address; with a slug outside the rule, its day's listing."""
+        day = local_date(self.published_at)
+        kwargs = {"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}"}
+        return slug_reverse("web:article", self.slug, **kwargs) or reverse(
+            "web:day_archive", kwargs=kwargs
         )
 
     @property
