@@ -16,17 +16,22 @@ from django.utils import timezone
 from dastan.content.slugs import slug_reverse
 
 
-def local_date(when: dt.datetime | None) -> dt.date:
-    """Return the site's calendar date of ``when`` (now when None).
+def local_datetime(when: dt.datetime | None) -> dt.datetime:
+    """Return ``when`` (now when None) in the site's time zone.
 
-    A stored date at the edge of the calendar (9999-12-31 23:00 UTC is
-    already the year 10000 in Almaty) keeps its UTC date instead of raising.
+    A stored time at the edge of the calendar (9999-12-31 23:00 UTC is
+    already the year 10000 in Almaty) stays in UTC instead of raising.
     """
     when = when or timezone.now()
     try:
-        return timezone.localtime(when).date()
+        return timezone.localtime(when)
     except (OverflowError, ValueError):
-        return when.date()
+        return when
+
+
+def local_date(when: dt.datetime | None) -> dt.date:
+    """Return the site's calendar date of ``when`` (now when None); see ``local_datetime``."""
+    return local_datetime(when).date()
 
 
 class Language(models.TextChoices):

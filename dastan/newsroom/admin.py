@@ -25,6 +25,12 @@ from dastan.content.models import (
     Tag,
 )
 from dastan.content.signals import articles_changed
+from dastan.newsroom.changelist import (
+    DateSafeChangeList,
+    PublishedYearFilter,
+    SlugAdmin,
+    published_column,
+)
 from dastan.newsroom.forms import ArticleAdminForm
 from dastan.search.indexing import index_deferred
 
@@ -47,12 +53,19 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SlugAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "status", "published_at", "section", "language", "byline", "links"]
-    list_filter = ["status", "language", "section", "is_featured", "is_listed", "published_at"]
+    list_display = ["title", "status", published_column, "section", "language", "byline", "links"]
+    list_filter = [
+        "status",
+        "language",
+        "section",
+        "is_featured",
+        "is_listed",
+        "published_at",
+        PublishedYearFilter,
+    ]
     search_fields = ["title", "slug", "standfirst"]
-    date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["section", "sections", "tags", "places"]
     inlines = [BylineInline, CorrectionInline]
@@ -86,6 +99,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("bylines__author")
+
+    def get_changelist(self, request, **kwargs):
+        return DateSafeChangeList
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # A save fires signals for the article, each relation and each byline:
@@ -197,14 +213,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(SlugAdmin):
     list_display = ["name", "slug", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(SlugAdmin):
     list_display = ["name", "slug", "parent", "in_navigation", "position"]
     list_editable = ["in_navigation", "position"]
     search_fields = ["name"]
@@ -212,13 +228,13 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(SlugAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(SlugAdmin):
     list_display = ["name", "kind", "country"]
     list_filter = ["kind"]
     search_fields = ["name"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from dastan.content.models import Article
+from dastan.content.dates import published_at_error
+from dastan.content.models import Article, local_datetime
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -43,6 +44,21 @@ class ArticleAdminForm(forms.ModelForm):
             "revision_note",
             "legacy_url",
         ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        when = self.initial.get("published_at")
+        if when is not None and local_datetime(when) is when:
+            # A stored time the site's zone cannot hold (9999-12-31) is shown as
+            # it is in UTC, rather than failing the page; saving it is refused.
+            self.initial["published_at"] = when.replace(tzinfo=None)
+
+    def clean_published_at(self):
+        when = self.cleaned_data.get("published_at")
+        problem = published_at_error(when)
+        if problem:
+            raise forms.ValidationError(problem[0].upper() + problem[1:] + ".")
+        return when
 
     def clean(self) -> dict:
         """Give a published article without a time "now"; a scheduled one needs its time."""

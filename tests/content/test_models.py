@@ -94,3 +94,33 @@ class StoredBadSlugPagesTests:
             f"/newsroom/preview/{article.pk}/",
         ]:
             assert client.get(url).status_code == 200, url
+
+
+class StoredOutOfRangeDatePagesTests:
+    """Issue 9, item 3: a stored 9999-12-31 takes no page down."""
+
+    @pytest.mark.parametrize(
+        "when",
+        [
+            dt.datetime(9999, 12, 31, tzinfo=dt.UTC),
+            dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC),
+            dt.datetime(1, 1, 1, tzinfo=dt.UTC),
+        ],
+    )
+    def test_admin_list_preview_and_archives_render(self, client, when):
+        article = ArticleFactory(published_at=WHEN)
+        Article.objects.filter(pk=article.pk).update(published_at=when)
+        client.force_login(User.objects.create_superuser("boss", password="pw"))
+        day = f"/{when.year:04d}/{when.month:02d}/{when.day:02d}/"
+        for url in [
+            "/admin/content/article/",
+            f"/admin/content/article/?published_at__year={when.year}",
+            f"/admin/content/article/?published_at__year={when.year}&published_at__month=12",
+            f"/admin/content/article/{article.pk}/change/",
+            f"/newsroom/preview/{article.pk}/",
+            "/",
+            f"/{when.year:04d}/",
+            day,
+        ]:
+            cache.clear()
+            assert client.get(url).status_code < 500, url
