@@ -198,6 +198,7 @@ class ArticlesUpsertGuardTests:
 
     def test_an_out_of_range_date_is_refused(self):
         when = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
+        record = services.ArticleRecord(title="T", slug="t", published_at=when)
         with pytest.raises(ValueError, match="outside 1900"):
-            services.articles_upsert([services.ArticleRecord(title="T", slug="t", published_at=when)])
+            services.articles_upsert([record])
         assert not Article.objects.exists()
