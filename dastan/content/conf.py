@@ -13,6 +13,11 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_SIZE": 6,
     "EXCERPT_WORDS": 55,
     "EXCERPT_CHARS": 500,
+    # The range a publication date may take on the way in (imports, admin):
+    # from this year, to this many years ahead (scheduled articles: the WP Test
+    # sample export schedules a post for 2050).
+    "EARLIEST_YEAR": 1900,
+    "YEARS_AHEAD": 50,
 }
 
 

@@ -5,6 +5,8 @@ Times are stored in UTC (``USE_TZ``) and shown in the site's time zone.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,6 +14,25 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dastan.content.images import VerifiedImageField
+from dastan.content.slugs import slug_reverse
+
+
+def local_datetime(when: dt.datetime | None) -> dt.datetime:
+    """Return ``when`` (now when None) in the site's time zone.
+
+    A stored time at the edge of the calendar (9999-12-31 23:00 UTC is
+    already the year 10000 in Almaty) stays in UTC instead of raising.
+    """
+    when = when or timezone.now()
+    try:
+        return timezone.localtime(when)
+    except (OverflowError, ValueError):
+        return when
+
+
+def local_date(when: dt.datetime | None) -> dt.date:
+    """Return the site's calendar date of ``when`` (now when None); see ``local_datetime``."""
+    return local_datetime(when).date()
 
 
 class Language(models.TextChoices):
@@ -38,7 +59,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("web:section", args=[self.slug])
+        return slug_reverse("web:section", self.slug)
 
 
 class Tag(models.Model):
@@ -52,7 +73,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("web:tag", args=[self.slug])
+        return slug_reverse("web:tag", self.slug)
 
 
 class Place(models.Model):
@@ -80,7 +101,7 @@ class Place(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("web:place", args=[self.slug])
+        return slug_reverse("web:place", self.slug)
 
 
 class Author(models.Model):
@@ -104,7 +125,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("web:author", args=[self.slug])
+        return slug_reverse("web:author", self.slug)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -208,15 +229,11 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        local = timezone.localtime(self.published_at) if self.published_at else timezone.localtime()
-        return reverse(
-            "web:article",
-            kwargs={
-                "year": local.year,
-                "month": f"{local.month:02d}",
-                "day": f"{local.day:02d}",
-                "slug": self.slug,
-            },
+        """Return the article's address; with a slug outside the rule, its day's listing."""
+        day = local_date(self.published_at)
+        kwargs = {"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}"}
+        return slug_reverse("web:article", self.slug, **kwargs) or reverse(
+            "web:day_archive", kwargs=kwargs
         )
 
     @property

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from dastan.content.conf import site_setting
+from dastan.content.dates import published_at_bounds, published_at_error
 from dastan.content.models import (
     Article,
     ArticleAuthor,
@@ -24,6 +25,7 @@ from dastan.content.models import (
     Tag,
 )
 from dastan.content.signals import articles_changed
+from dastan.content.slugs import slug_is_valid
 from dastan.rendering.excerpts import make_excerpt
 
 
@@ -401,6 +403,21 @@ def _write_links(rows: dict[int, dict[str, tuple]], *, replace: bool) -> None:
     )
 
 
+def _records_check(records: Sequence[ArticleRecord]) -> None:
+    """Refuse a record an importer should have normalised (slug) or refused (date).
+
+    Importers check each line and report it; this is the last guard, so no
+    new way in can store what would take a page down.
+    """
+    earliest, latest = published_at_bounds()
+    for record in records:
+        if not slug_is_valid(record.slug):
+            raise ValueError(f"invalid slug {record.slug!r}: use slug_normalise")
+        when = record.published_at
+        if when is not None and (timezone.is_naive(when) or not earliest <= when <= latest):
+            raise ValueError(f"{record.slug}: {published_at_error(when) or 'naive time'}")
+
+
 def articles_upsert(records: Sequence[ArticleRecord]) -> UpsertResult:
     """Create or update a batch of articles keyed on slug, in one transaction.
 
@@ -411,6 +428,7 @@ def articles_upsert(records: Sequence[ArticleRecord]) -> UpsertResult:
     result = UpsertResult()
     if not records:
         return result
+    _records_check(records)
     by_slug = {r.slug: r for r in records}
     with transaction.atomic():
         named = _relations_of(records)

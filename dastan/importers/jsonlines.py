@@ -6,6 +6,11 @@ primary section), ``tags``, ``places`` (optional), ``language`` (default
 ``en``), ``published_at`` (ISO 8601 with offset), ``status`` (default
 ``published``). A bad line is reported with its number and the reason; the
 good lines still load.
+
+The file is read in bytes and decoded line by line, so one line that is not
+UTF-8 is one bad line, not the end of the import. A slug outside Django's
+slug rules is made one (``slug_normalise``), and two lines that would then
+share a slug get ``-2``, ``-3``...; each change is a note in the report.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ from typing import IO
 
 from django.db import DatabaseError
 
+from dastan.content.dates import published_at_error
 from dastan.content.models import Article, Language
 from dastan.content.services import ArticleRecord, articles_upsert
+from dastan.content.slugs import slug_is_valid, slug_normalise, slug_with_suffix
 
 BATCH_SIZE = 500
 STATUSES = {s.value for s in Article.Status}
@@ -36,6 +43,8 @@ class LoadReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    # Lines loaded with a change worth knowing (a slug made valid or unique).
+    notes: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def read(self) -> int:
@@ -45,6 +54,7 @@ class LoadReport:
 # Longest names the content model stores (Section/Tag/Place.name, Author.name).
 NAME_LIMITS = {"author": 160, "categories": 120, "tags": 120, "places": 120}
 TITLE_LIMIT = 300
+SLUG_LIMIT = Article._meta.get_field("slug").max_length
 # JSON keys -> the article fields and link kinds they supply.
 FIELD_KEYS = {
     "title": "title",
@@ -89,9 +99,7 @@ def record_from_json(obj: object) -> ArticleRecord:
     title = _text(obj, "title", required=True).strip()
     if len(title) > TITLE_LIMIT:
         raise LineError(f"title is over {TITLE_LIMIT} characters")
-    slug = _text(obj, "slug", required=True).strip()
-    if len(slug) > 200 or "/" in slug or any(c.isspace() for c in slug):
-        raise LineError(f"invalid slug {slug!r}")
+    slug = slug_normalise(_text(obj, "slug", required=True).strip(), max_length=SLUG_LIMIT)
     status = _text(obj, "status") or Article.Status.PUBLISHED
     if status not in STATUSES:
         raise LineError(f"unknown status {status!r} (one of {', '.join(sorted(STATUSES))})")
@@ -111,6 +119,9 @@ def record_from_json(obj: object) -> ArticleRecord:
             published_at = published_at.astimezone(dt.UTC)
         except OverflowError as exc:
             raise LineError(f"published_at {raw_date!r} is out of range") from exc
+        problem = published_at_error(published_at)
+        if problem:
+            raise LineError(problem)
     elif status in (Article.Status.PUBLISHED, Article.Status.SCHEDULED):
         raise LineError(f"a {status} article needs published_at")
     return ArticleRecord(
@@ -132,23 +143,91 @@ def record_from_json(obj: object) -> ArticleRecord:
     )
 
 
-def read_records(lines: Iterable[str]) -> Iterator[tuple[int, ArticleRecord | LineError]]:
-    """Yield ``(line number, record or error)`` for each non-blank line."""
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+class _Slugs:
+    """The slugs of one file: a slug that had to change never takes another line's.
+
+    Lines with the same given slug are one article (the later line wins), so
+    the given slug, not the line, owns its result.
+    """
+
+    def __init__(self) -> None:
+        self.owners: dict[str, str] = {}  # slug -> the given slug it came from, when changed
+        self.kept: set[str] = set()  # given slugs that were valid as they came
+        self.given: dict[str, str] = {}  # changed given slug -> its slug
+
+    def assign(self, given: str, slug: str) -> str:
+        """Return the slug for a line that gave ``given`` and normalises to ``slug``."""
+        if given == slug and slug not in self.owners:
+            self.kept.add(slug)
+            return slug
+        if given in self.given:
+            return self.given[given]
+        if slug in self.kept or self.owners.get(slug, given) != given:
+            slug = slug_with_suffix(slug, _Taken(self), max_length=SLUG_LIMIT)
+        self.owners[slug] = given
+        self.given[given] = slug
+        return slug
+
+
+class _Taken:
+    def __init__(self, slugs: _Slugs) -> None:
+        self.slugs = slugs
+
+    def __contains__(self, slug: object) -> bool:
+        return slug in self.slugs.kept or slug in self.slugs.owners
+
+
+def _decoded(line: str | bytes, number: int) -> str:
+    if isinstance(line, str):
+        return line
+    if number == 1:
+        line = line.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark some editors write
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LineError(
+            f"not UTF-8: byte 0x{line[exc.start]:02x} at byte {exc.start + 1} of the line"
+        ) from exc
+
+
+def read_records(
+    lines: Iterable[str | bytes], *, notes: list[tuple[int, str]] | None = None
+) -> Iterator[tuple[int, ArticleRecord | LineError]]:
+    """Yield ``(line number, record or error)`` for each non-blank line.
+
+    ``lines`` may be bytes (each decoded on its own) or text. A slug that
+    was changed is noted in ``notes`` as ``(line number, what changed)``.
+    """
+    slugs = _Slugs()
+    for number, raw in enumerate(lines, start=1):
         try:
-            yield number, record_from_json(json.loads(line))
+            line = _decoded(raw, number)
+            if not line.strip():
+                continue
+            obj = json.loads(line)
+            record = record_from_json(obj)
         except json.JSONDecodeError as exc:
             yield number, LineError(f"invalid JSON: {exc.msg} at column {exc.colno}")
+            continue
         except LineError as exc:
             yield number, exc
+            continue
+        given = obj["slug"].strip()
+        record.slug = slugs.assign(given, record.slug)
+        if record.slug != given and notes is not None:
+            why = "is taken by another line"
+            if not slug_is_valid(given):
+                why = "is not a valid slug"
+            elif len(given) > SLUG_LIMIT:
+                why = f"is over {SLUG_LIMIT} characters"
+            notes.append((number, f"slug {given!r} {why}: loaded as {record.slug!r}"))
+        yield number, record
 
 
 def articles_load(
-    stream: IO[str], *, on_progress: Callable[[int], None] | None = None
+    stream: IO[bytes] | IO[str], *, on_progress: Callable[[int], None] | None = None
 ) -> LoadReport:
-    """Load every good line of ``stream`` in batches; report the bad ones."""
+    """Load every good line of ``stream`` (bytes, or text) in batches; report the bad ones."""
     report = LoadReport()
     batch: dict[str, tuple[int, ArticleRecord]] = {}
 
@@ -172,7 +251,7 @@ def articles_load(
             on_progress(len(batch))
         batch.clear()
 
-    for number, item in read_records(stream):
+    for number, item in read_records(stream, notes=report.notes):
         if isinstance(item, LineError):
             report.errors.append((number, str(item)))
             continue

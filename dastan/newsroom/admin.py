@@ -26,6 +26,12 @@ from dastan.content.models import (
     Tag,
 )
 from dastan.content.signals import articles_changed
+from dastan.newsroom.changelist import (
+    DateSafeChangeList,
+    PublishedYearFilter,
+    SlugAdmin,
+    published_column,
+)
 from dastan.newsroom.forms import ArticleAdminForm
 from dastan.search.indexing import index_deferred
 
@@ -44,12 +50,19 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SlugAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "status", "published_at", "section", "language", "byline", "links"]
-    list_filter = ["status", "language", "section", "is_featured", "is_listed", "published_at"]
+    list_display = ["title", "status", published_column, "section", "language", "byline", "links"]
+    list_filter = [
+        "status",
+        "language",
+        "section",
+        "is_featured",
+        "is_listed",
+        "published_at",
+        PublishedYearFilter,
+    ]
     search_fields = ["title", "slug", "standfirst"]
-    date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["section", "sections", "tags", "places"]
     inlines = [BylineInline, CorrectionInline]
@@ -104,6 +117,9 @@ class ArticleAdmin(admin.ModelAdmin):
         if obj is not None and not services.can_view(request.user, obj):
             return False
         return super().has_view_permission(request, obj)
+
+    def get_changelist(self, request, **kwargs):
+        return DateSafeChangeList
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # A save fires signals for the article, each relation and each byline:
@@ -215,14 +231,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(SlugAdmin):
     list_display = ["name", "slug", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(SlugAdmin):
     list_display = ["name", "slug", "parent", "in_navigation", "position"]
     list_editable = ["in_navigation", "position"]
     search_fields = ["name"]
@@ -230,13 +246,13 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(SlugAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(SlugAdmin):
     list_display = ["name", "kind", "country"]
     list_filter = ["kind"]
     search_fields = ["name"]

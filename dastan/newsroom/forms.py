@@ -7,7 +7,8 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.utils import timezone
 
-from dastan.content.models import Article
+from dastan.content.dates import published_at_error
+from dastan.content.models import Article, local_datetime
 from dastan.newsroom.twofactor import totp_device_get
 
 
@@ -95,6 +96,21 @@ class ArticleAdminForm(forms.ModelForm):
             "revision_note",
             "legacy_url",
         ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        when = self.initial.get("published_at")
+        if when is not None and local_datetime(when) is when:
+            # A stored time the site's zone cannot hold (9999-12-31) is shown as
+            # it is in UTC, rather than failing the page; saving it is refused.
+            self.initial["published_at"] = when.replace(tzinfo=None)
+
+    def clean_published_at(self):
+        when = self.cleaned_data.get("published_at")
+        problem = published_at_error(when)
+        if problem:
+            raise forms.ValidationError(problem[0].upper() + problem[1:] + ".")
+        return when
 
     def clean(self) -> dict:
         """Give a published article without a time "now"; a scheduled one needs its time."""

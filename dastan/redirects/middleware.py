@@ -74,7 +74,7 @@ def legacy_target(path: str, query) -> str | None:
     rows = {
         row.old_path: row
         for row in LegacyRedirect.objects.select_related(
-            "article", "section", "tag", "author"
+            "article", "section", "tag", "author", "place"
         ).filter(old_path__in=wanted)
     }
     for old, old_page in candidates:
@@ -118,7 +118,7 @@ def legacy_redirect_get(old_path: str) -> LegacyRedirect | None:
     if "\x00" in old_path:
         return None
     return (
-        LegacyRedirect.objects.select_related("article", "section", "tag", "author")
+        LegacyRedirect.objects.select_related("article", "section", "tag", "author", "place")
         .filter(old_path=old_path)
         .first()
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
-from dastan.content.models import Article, Author, Section, Tag
+from dastan.content.models import Article, Author, Place, Section, Tag
 
 
 class LegacyRedirect(models.Model):
@@ -20,6 +20,7 @@ class LegacyRedirect(models.Model):
         SECTION = "section", "Section"
         TAG = "tag", "Tag"
         AUTHOR = "author", "Author"
+        PLACE = "place", "Place"
         HOME = "home", "Home page"
         URL = "url", "Fixed address"
 
@@ -36,6 +37,7 @@ class LegacyRedirect(models.Model):
     section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.CASCADE)
     tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE)
     author = models.ForeignKey(Author, null=True, blank=True, on_delete=models.CASCADE)
+    place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.CASCADE)
     target_url = models.CharField(max_length=500, blank=True)
     source = models.CharField(max_length=40, default="wordpress")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -52,18 +54,24 @@ class LegacyRedirect(models.Model):
         kind = self.kind
         if kind == self.Kind.ARTICLE:
             article = self.article
-            return article.get_absolute_url() if article and article.is_public else None
-        if kind == self.Kind.SECTION and self.section:
-            return self.section.get_absolute_url()
-        if kind == self.Kind.TAG and self.tag:
-            return self.tag.get_absolute_url()
-        if kind == self.Kind.AUTHOR and self.author:
-            return self.author.get_absolute_url()
+            return (article.get_absolute_url() or None) if article and article.is_public else None
         if kind == self.Kind.HOME:
             return reverse("web:home")
-        return self.target_url or None
+        if kind == self.Kind.URL:
+            return self.target_url or None
+        if kind not in (self.Kind.SECTION, self.Kind.TAG, self.Kind.AUTHOR, self.Kind.PLACE):
+            return None
+        # A section, tag, author or place whose stored slug has no address: a 404.
+        target = getattr(self, kind)
+        return (target.get_absolute_url() or None) if target is not None else None
 
     @property
     def is_listing(self) -> bool:
         """Return whether the target is a paged listing (``?page=N`` carries over)."""
-        return self.kind in (self.Kind.SECTION, self.Kind.TAG, self.Kind.AUTHOR, self.Kind.HOME)
+        return self.kind in (
+            self.Kind.SECTION,
+            self.Kind.TAG,
+            self.Kind.AUTHOR,
+            self.Kind.PLACE,
+            self.Kind.HOME,
+        )

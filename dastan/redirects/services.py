@@ -1,11 +1,13 @@
-"""Writes to the redirect table. Importers hand over old paths; this stores them."""
+"""Writes to the redirect table: old paths from importers, and from own slug changes."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from django.db import connections, router, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from dastan.redirects.models import LegacyRedirect
@@ -102,3 +104,40 @@ def redirects_upsert(
             outcome.written += len(values)
             outcome.claimed.extend(sorted(claimed))
     return outcome
+
+
+_KINDS = {
+    "article": LegacyRedirect.Kind.ARTICLE,
+    "section": LegacyRedirect.Kind.SECTION,
+    "tag": LegacyRedirect.Kind.TAG,
+    "author": LegacyRedirect.Kind.AUTHOR,
+    "place": LegacyRedirect.Kind.PLACE,
+}
+
+
+def redirect_slug_change(obj: Model, *, old_url: str) -> LegacyRedirect | None:
+    """Redirect ``old_url`` (the address ``obj`` had before its slug changed) to ``obj``.
+
+    Return the redirect, or None when there is nothing to keep (``old_url``
+    is '' when the old slug had no address of its own). The object's new address stops being a
+    redirect, so changing a slug back never leaves a redirect on a live page.
+    """
+    kind = _KINDS[obj._meta.model_name]
+    new_path = unquote(obj.get_absolute_url())
+    with transaction.atomic():
+        LegacyRedirect.objects.filter(old_path=new_path, kind=kind, **{kind: obj}).delete()
+        old_path = unquote(old_url)
+        if not old_path or old_path == new_path:
+            return None
+        redirect, _ = LegacyRedirect.objects.update_or_create(
+            old_path=old_path,
+            defaults={
+                "kind": kind,
+                **{name: None for name in _KINDS if name != kind},
+                kind: obj,
+                "target_url": "",
+                "site": "",
+                "source": "dastan",
+            },
+        )
+    return redirect

@@ -184,3 +184,21 @@ class UpsertTests:
         services.articles_upsert([self.record(authors=["Timur Rakhimov", "Aigerim Nurlanovna"])])
         names = [b.author.name for b in Article.objects.get().bylines.all()]
         assert names == ["Timur Rakhimov", "Aigerim Nurlanovna"]
+
+
+class ArticlesUpsertGuardTests:
+    """The service refuses what an importer should have normalised or refused."""
+
+    @pytest.mark.parametrize("slug", ["ctrl\u0001recent", "jl?x=1#frag", ".."])
+    def test_an_invalid_slug_is_refused(self, slug):
+        record = services.ArticleRecord(title="T", slug=slug, status="draft")
+        with pytest.raises(ValueError, match="invalid slug"):
+            services.articles_upsert([record])
+        assert not Article.objects.exists()
+
+    def test_an_out_of_range_date_is_refused(self):
+        when = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
+        record = services.ArticleRecord(title="T", slug="t", published_at=when)
+        with pytest.raises(ValueError, match="outside 1900"):
+            services.articles_upsert([record])
+        assert not Article.objects.exists()

@@ -151,3 +151,113 @@ class ArticlesLoadTests:
                 stdout=io.StringIO(),
                 stderr=io.StringIO(),
             )
+
+
+class InvalidUtf8Tests:
+    """Issue 9, item 4: one line that is not UTF-8 is one bad line."""
+
+    def test_one_bad_byte_on_line_601_of_701_loads_the_other_700(self, tmp_path):
+        lines = [line(slug=f"s-{i}").encode() for i in range(1, 702)]
+        lines[600] = lines[600].replace(b"Som steadies", b"Som \xff steadies")
+        path = tmp_path / "a.jsonl"
+        path.write_bytes(b"\n".join(lines) + b"\n")
+        out, err = io.StringIO(), io.StringIO()
+        call_command("import", "articles", str(path), "--quiet-progress", stdout=out, stderr=err)
+        assert Article.objects.count() == 700
+        assert not Article.objects.filter(slug="s-601").exists()
+        assert Article.objects.filter(slug="s-701").exists()
+        assert "700 created" in out.getvalue() and "1 bad line(s)" in out.getvalue()
+        assert f"{path}:601: not UTF-8: byte 0xff" in err.getvalue()
+
+    def test_a_byte_order_mark_on_the_first_line_is_not_an_error(self):
+        report = articles_load(io.BytesIO(b"\xef\xbb\xbf" + line().encode() + b"\n"))
+        assert report.created == 1 and not report.errors
+
+    def test_text_streams_still_load(self):
+        assert articles_load(io.StringIO(line() + "\n")).created == 1
+
+
+class SlugNormalisationTests:
+    """Issue 9, item 2: a slug from a file is made a valid slug, and the change reported."""
+
+    @pytest.mark.parametrize(
+        "given, stored",
+        [
+            ("ctrl\u0001recent", "ctrlrecent"),
+            ("jl?x=1#frag", "jlx1frag"),
+            ("..", "item"),
+            ("a b/c", "a-bc"),
+            ("%d0%bf%d1%80%d0%b8%d0%b2%d0%b5%d1%82", "привет"),
+        ],
+    )
+    def test_a_slug_outside_the_rules_is_normalised_and_noted(self, given, stored):
+        report = articles_load(io.StringIO(line(slug=given) + "\n"))
+        assert report.created == 1 and not report.errors
+        assert Article.objects.get().slug == stored
+        assert report.notes == [(1, f"slug {given!r} is not a valid slug: loaded as {stored!r}")]
+
+    def test_valid_slugs_keep_their_case_and_script(self):
+        text = "\n".join([line(slug="Som-Steadies"), line(slug="сом-стабилен")])
+        report = articles_load(io.StringIO(text))
+        assert set(Article.objects.values_list("slug", flat=True)) == {
+            "Som-Steadies",
+            "сом-стабилен",
+        }
+        assert report.notes == []
+
+    def test_slugs_that_collide_after_normalisation_get_a_suffix(self):
+        text = "\n".join(
+            [line(slug="ab", title="Clean"), line(slug="a?b", title="Odd"), line(slug="a#b")]
+        )
+        report = articles_load(io.StringIO(text))
+        assert report.created == 3
+        assert Article.objects.get(slug="ab").title == "Clean"
+        assert Article.objects.get(slug="ab-2").title == "Odd"
+        assert Article.objects.filter(slug="ab-3").exists()
+        assert report.notes == [
+            (2, "slug 'a?b' is not a valid slug: loaded as 'ab-2'"),
+            (3, "slug 'a#b' is not a valid slug: loaded as 'ab-3'"),
+        ]
+
+    def test_a_clean_slug_after_a_normalised_one_does_not_overwrite_it(self):
+        text = "\n".join([line(slug="a?b", title="Odd"), line(slug="ab", title="Clean")])
+        report = articles_load(io.StringIO(text))
+        assert report.created == 2
+        assert Article.objects.get(slug="ab").title == "Odd"
+        assert Article.objects.get(slug="ab-2").title == "Clean"
+        assert report.notes[-1] == (2, "slug 'ab' is taken by another line: loaded as 'ab-2'")
+
+    def test_reloading_a_file_with_changed_slugs_changes_nothing(self):
+        text = "\n".join([line(slug="ab"), line(slug="a?b", title="Odd")])
+        articles_load(io.StringIO(text))
+        report = articles_load(io.StringIO(text))
+        assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
+        assert Article.objects.get(slug="ab-2").title == "Odd"
+
+    def test_command_prints_slug_notes_with_line_numbers(self, tmp_path):
+        path = tmp_path / "a.jsonl"
+        path.write_text(line(slug="jl?x=1#frag") + "\n", encoding="utf-8")
+        err = io.StringIO()
+        call_command(
+            "import", "articles", str(path), "--quiet-progress", stdout=io.StringIO(), stderr=err
+        )
+        assert f"{path}:1: note: slug 'jl?x=1#frag' is not a valid slug" in err.getvalue()
+
+
+class PublishedAtRangeTests:
+    """Issue 9, item 3: a publication date outside the accepted range is a bad line."""
+
+    @pytest.mark.parametrize(
+        "value", ["9999-12-31T00:00:00+00:00", "1899-12-31T23:59:59+00:00", "2300-01-01T00:00Z"]
+    )
+    def test_out_of_range_dates_are_bad_lines(self, value):
+        text = "\n".join([line(slug="good"), line(slug="bad", published_at=value)])
+        report = articles_load(io.StringIO(text))
+        assert report.created == 1
+        assert report.errors[0][0] == 2 and "outside 1900.." in report.errors[0][1]
+
+    def test_a_scheduled_date_within_the_range_loads(self):
+        report = articles_load(
+            io.StringIO(line(status="scheduled", published_at="2031-01-01T00:00:00+00:00"))
+        )
+        assert report.created == 1

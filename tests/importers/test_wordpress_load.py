@@ -502,3 +502,96 @@ class MappingErrorTests:
             text[caught.value.line - 1 : caught.value.line + 40]
         )
         assert Article.objects.count() == 0
+
+
+class WxrVersionTests:
+    """Issue 9, item 15: an export WordPress would refuse is refused, or imported with --lenient."""
+
+    @pytest.mark.parametrize(
+        "replacement, message",
+        [
+            ("", r"line 28: <wp:wxr_version> is missing from <channel>"),
+            ("<wp:wxr_version>one</wp:wxr_version>", r"line 34: <wp:wxr_version> is 'one'"),
+            ("<wp:wxr_version>1.2.3</wp:wxr_version>", r"line 34: .* not a version such as 1.2"),
+        ],
+    )
+    def test_missing_or_invalid_version_is_refused_saying_where(
+        self, tmp_path, replacement, message
+    ):
+        path = edited_copy(tmp_path, WPTEST, ("<wp:wxr_version>1.2</wp:wxr_version>", replacement))
+        with pytest.raises(CommandError, match=message + r".*--lenient.*nothing was imported"):
+            command.handle({"export": str(path), "quiet_progress": True}, OutputWrapper(StringIO()))
+        assert not Article.objects.exists()
+
+    def test_lenient_imports_and_reports_it(self, tmp_path):
+        path = edited_copy(tmp_path, WPTEST, ("<wp:wxr_version>1.2</wp:wxr_version>", ""))
+        out = StringIO()
+        command.handle(
+            {"export": str(path), "quiet_progress": True, "lenient": True}, OutputWrapper(out)
+        )
+        assert Article.objects.count() == 37 + 15
+        assert "Warning: imported with --lenient: line 28: <wp:wxr_version> is missing" in (
+            out.getvalue()
+        )
+
+    def test_a_newer_version_imports_with_a_warning(self, tmp_path):
+        path = edited_copy(
+            tmp_path,
+            WPTEST,
+            ("<wp:wxr_version>1.2</wp:wxr_version>", "<wp:wxr_version>1.3</wp:wxr_version>"),
+        )
+        report = wordpress_import(path)
+        assert report.articles["created"] == 37 + 15
+        assert report.warnings == [
+            "WXR version 1.3 is newer than 1.2, the newest this importer knows: check the result"
+        ]
+
+    @pytest.mark.parametrize("sample", ["theme-unit-test-data.xml", "wptest.xml"])
+    def test_the_real_samples_import_without_warning(self, sample):
+        report = wordpress_import(Path("/work/shared/fixtures/wxr") / sample)
+        assert report.articles["created"] > 0 and report.warnings == []
+
+
+class WxrEdgeValueTests:
+    """Issue 9, items 2 and 3: WordPress slugs and dates go through content's rules."""
+
+    def test_an_odd_post_name_is_normalised_and_noted(self, tmp_path):
+        path = edited_copy(
+            tmp_path,
+            WPTEST,
+            (
+                "<wp:post_name>pingbacks-an-trackbacks</wp:post_name>",
+                "<wp:post_name>ping%01backs?x=1#frag</wp:post_name>",
+            ),
+        )
+        report = wordpress_import(path)
+        assert Article.objects.filter(slug="pingbacksx1frag").exists()
+        notes = [entry["note"] for entry in report.notes]
+        assert any("is not a valid slug: imported as 'pingbacksx1frag'" in n for n in notes)
+
+    def test_a_cyrillic_post_name_keeps_its_slug(self, tmp_path):
+        path = edited_copy(
+            tmp_path,
+            WPTEST,
+            (
+                "<wp:post_name>pingbacks-an-trackbacks</wp:post_name>",
+                "<wp:post_name>%d0%bd%d0%be%d0%b2%d0%be%d1%81%d1%82%d0%b8</wp:post_name>",
+            ),
+        )
+        report = wordpress_import(path)
+        assert Article.objects.filter(slug="новости").exists()
+        notes = [entry["note"] for entry in report.notes]
+        assert not any("valid slug" in n for n in notes)
+
+    def test_a_date_out_of_range_becomes_a_dated_less_draft(self, tmp_path):
+        path = edited_copy(
+            tmp_path,
+            WPTEST,
+            (
+                "<wp:post_date_gmt>2013-01-01 16:17:18</wp:post_date_gmt>",
+                "<wp:post_date_gmt>9999-12-31 23:59:59</wp:post_date_gmt>",
+            ),
+        )
+        wordpress_import(path)
+        article = Article.objects.get(title="Pingbacks And Trackbacks")
+        assert (article.status, article.published_at) == ("draft", None)

@@ -118,7 +118,6 @@ class TOTPSignInTests:
         assert response["Location"].startswith("/admin/login/?next=")
 
 
-
 def change(client, article: Article, *, when: dt.datetime, status: str = "scheduled"):
     local = timezone.localtime(when)
     return client.post(

@@ -33,6 +33,12 @@ def add_arguments(parser) -> None:
         help="The key identifying the blog (default: its address from the export). "
         "Give the old one when the blog moved between exports.",
     )
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="Import an export whose wp:wxr_version is missing or invalid "
+        "(WordPress refuses one); the report says so.",
+    )
     parser.add_argument("--quiet-progress", action="store_true", help="No progress bar.")
 
 
@@ -52,6 +58,7 @@ def handle(options: dict[str, Any], stdout: OutputWrapper) -> None:
             dry_run=options.get("dry_run", False),
             site=options.get("site"),
             progress=None if quiet else _tqdm_progress,
+            lenient=options.get("lenient", False),
         )
     except (WxrError, ReadingProcessError) as exc:
         raise CommandError(f"{path}: {exc} (nothing was imported)") from exc

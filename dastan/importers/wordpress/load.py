@@ -53,6 +53,7 @@ from dastan.importers.wordpress.media import MediaLibrary, upload_base
 from dastan.importers.wordpress.paths import author_paths, section_paths, tag_paths, url_path
 from dastan.importers.wordpress.report import ImportReport, report_start
 from dastan.importers.wordpress.sections import sections_arrange
+from dastan.importers.wordpress.wxr import wxr_version_error, wxr_version_is_newer
 from dastan.redirects.models import LegacyRedirect
 from dastan.redirects.services import RedirectRow, redirects_upsert
 
@@ -76,6 +77,7 @@ def wordpress_import(
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
     parallel: bool | None = None,
+    lenient: bool = False,
 ) -> ImportReport:
     """Import the WXR file at ``path``; return the report.
 
@@ -83,7 +85,9 @@ def wordpress_import(
     ``site`` overrides the key that identifies the blog (its address), for
     an export taken after the blog moved. ``parallel`` reads and maps the
     posts in a second process while this one writes; None decides by the
-    number of posts (``PARALLEL_MIN_POSTS``).
+    number of posts (``PARALLEL_MIN_POSTS``). ``lenient`` imports an export
+    whose ``wp:wxr_version`` is missing or invalid (WordPress refuses one),
+    and says so in the report.
     """
     path = Path(path)
     progress = progress or _no_progress
@@ -91,7 +95,17 @@ def wordpress_import(
     size = path.stat().st_size
     with progress("Reading", size) as advance:
         index = index_export(path, on_progress=advance)
+    version_error = wxr_version_error(index.channel)
+    if version_error is not None and not lenient:
+        raise version_error
     report = report_start(path, index, dry_run=dry_run, site=site)
+    if version_error is not None:
+        report.warnings.append(f"imported with --lenient: {version_error}")
+    elif wxr_version_is_newer(index.channel):
+        report.warnings.append(
+            f"WXR version {index.channel.wxr_version} is newer than 1.2, the newest this "
+            "importer knows: check the result"
+        )
     report.source["moved_from"] = moved_from(index, site=report.site)
     channel = index.channel
     media = MediaLibrary(

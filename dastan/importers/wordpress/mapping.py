@@ -22,8 +22,10 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from dastan.content import models as content
+from dastan.content.dates import published_at_error
 from dastan.content.models import Article
 from dastan.content.services import ArticleRecord
+from dastan.content.slugs import slug_normalise
 from dastan.importers.wordpress.paths import legacy_paths, wp_nicename
 from dastan.importers.wordpress.wxr import (
     Author,
@@ -385,10 +387,14 @@ def _byline_login(term, index: ExportIndex) -> str:
     return index.nicenames.get(nicename) or name or nicename
 
 
-def _slug_hint(item: Item, title: str) -> str:
+def _slug_hint(item: Item, title: str, notes: list[str]) -> str:
+    """Return the post's slug: its WordPress name made a valid slug, else one from the title."""
     name = unquote(item.name).strip()
-    base = slugify(name, allow_unicode=True) or slugify(title, allow_unicode=True)
-    return (base or f"post-{item.wp_id}")[:SLUG_MAX].strip("-")
+    slug = slug_normalise(name, max_length=SLUG_MAX, fallback="") if name else ""
+    if name and slug != name:
+        notes.append(f"slug {item.name!r} is not a valid slug: imported as {slug or '(none)'!r}")
+    slug = slug or slug_normalise(title, max_length=SLUG_MAX, fallback="")
+    return slug or f"post-{item.wp_id}"
 
 
 def _published_at(item: Item):
@@ -417,6 +423,10 @@ def post_plan(
         notes.append("no date: imported as a draft")
     if status == Article.Status.DRAFT and not item.post_date_gmt.strip("0-: "):
         published_at = None
+    problem = published_at_error(published_at)
+    if problem:
+        published_at, status = None, Article.Status.DRAFT
+        notes.append(f"{problem}: imported as a draft without a date")
     authors, author_notes = post_authors(item, index)
     notes.extend(author_notes)
     sections, tags = ([PAGES_SECTION], []) if item.post_type == "page" else ([], [])
@@ -441,7 +451,7 @@ def post_plan(
         notes.append(f"featured image {thumbnail} is not in the export")
     record = ArticleRecord(
         title=title[:TITLE_MAX],
-        slug=_slug_hint(item, title),
+        slug=_slug_hint(item, title, notes),
         body=body,
         excerpt=item.excerpt.strip(),
         authors=authors,

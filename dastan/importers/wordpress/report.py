@@ -33,6 +33,8 @@ class ImportReport:
     comments: dict[str, int] = field(default_factory=dict)
     ignored_post_meta: dict[str, int] = field(default_factory=dict)
     notes: list[dict] = field(default_factory=list)
+    # What the editor must know about the whole file (imported with --lenient ...).
+    warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -69,6 +71,7 @@ class ImportReport:
             )
         if self.notes:
             lines.append(f"Notes on {len(self.notes)} post(s): see the JSON report.")
+        lines.extend(f"Warning: {warning}." for warning in self.warnings)
         return "\n".join(lines)
 
 

@@ -32,6 +32,8 @@ __all__ = [
     "WxrError",
     "parse_gmt",
     "read_wxr",
+    "wxr_version_error",
+    "wxr_version_is_newer",
 ]
 
 
@@ -64,6 +66,9 @@ class Channel:
     base_blog_url: str = ""
     wxr_version: str = ""
     language: str = ""
+    # Where <channel> and <wp:wxr_version> are in the file (0: not seen).
+    line: int = 0
+    wxr_version_line: int = 0
 
 
 @dataclass(slots=True)
@@ -349,6 +354,39 @@ class _CountingReader:
         return data
 
 
+# WordPress's importer refuses an export whose version is not "digits.digits"
+# (WXR_Parser: "This does not appear to be a WXR file, missing/invalid WXR
+# version number") and warns above the newest version it knows.
+_WXR_VERSION = re.compile(r"^\d+\.\d+$")
+NEWEST_WXR_VERSION = (1, 2)
+
+
+def wxr_version_error(channel: Channel) -> WxrError | None:
+    """Return why WordPress would refuse the export's ``wp:wxr_version``, or None."""
+    version = channel.wxr_version
+    if not version:
+        return WxrError(
+            "<wp:wxr_version> is missing from <channel>: WordPress refuses such a file "
+            "(give --lenient to import it anyway)",
+            line=channel.line or None,
+        )
+    if not _WXR_VERSION.match(version):
+        return WxrError(
+            f"<wp:wxr_version> is {version[:40]!r}, not a version such as 1.2: WordPress "
+            "refuses such a file (give --lenient to import it anyway)",
+            line=channel.wxr_version_line or None,
+        )
+    return None
+
+
+def wxr_version_is_newer(channel: Channel) -> bool:
+    """Return whether the export is a valid version newer than the newest one known."""
+    if not _WXR_VERSION.match(channel.wxr_version):
+        return False
+    major, minor = (int(part) for part in channel.wxr_version.split("."))
+    return (major, minor) > NEWEST_WXR_VERSION
+
+
 def _refuse_doctype(el) -> None:
     docinfo = el.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
@@ -401,8 +439,11 @@ def read_wxr(
             if parent is None or parent.tag != "channel":
                 continue  # an item's own <title>, <category> ...: read with the item
             name = _name(el.tag)
+            channel.line = channel.line or parent.sourceline or 0
             if name in _CHANNEL_FIELDS:
                 setattr(channel, _CHANNEL_FIELDS[name], _text(el))
+                if name == "wp:wxr_version":
+                    channel.wxr_version_line = el.sourceline or 0
                 continue
             if not channel_sent:
                 channel_sent = True

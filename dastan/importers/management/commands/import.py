@@ -46,12 +46,15 @@ class Command(BaseCommand):
         path = options["path"]
         if path != "-" and not Path(path).is_file():
             raise CommandError(f"No such file: {path}")
-        stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+        # Bytes: each line is decoded on its own, so one that is not UTF-8 is one bad line.
+        stream = _stdin_bytes() if path == "-" else open(path, "rb")  # noqa: SIM115
         with (
             stream,
             tqdm(unit=" articles", disable=options["quiet_progress"], file=sys.stderr) as bar,
         ):
             report = articles_load(stream, on_progress=bar.update)
+        for number, note in report.notes:
+            self.stderr.write(f"{path}:{number}: note: {note}")
         for number, reason in report.errors:
             self.stderr.write(f"{path}:{number}: {reason}")
         self.stdout.write(
@@ -60,3 +63,7 @@ class Command(BaseCommand):
         )
         if report.errors and not (report.created or report.updated or report.unchanged):
             raise CommandError("No line could be loaded.")
+
+
+def _stdin_bytes():
+    return getattr(sys.stdin, "buffer", sys.stdin)
