@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import factory
 from django.utils import timezone
+from PIL import Image
 
 from dastan.content.models import (
     Article,
@@ -102,3 +104,10 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
     article = factory.SubFactory(ArticleFactory)
     kind = Correction.Kind.CORRECTION
     text = "An earlier version misstated the date of the vote."
+
+
+def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (40, 30)) -> bytes:
+    """Return a small real image in ``fmt``, as Pillow writes it."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 40, 40)).save(buffer, fmt)
+    return buffer.getvalue()

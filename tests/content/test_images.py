@@ -1,6 +1,5 @@
 """Featured images: decoded before storing, allowed formats only, bounded, renamed."""
 
-import io
 import re
 import struct
 import zlib
@@ -12,17 +11,11 @@ from PIL import Image
 
 from dastan.content.images import FORMATS, image_check
 from dastan.content.models import Article
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, image_bytes
 from tests.newsroom.test_admin import article_form, staff
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(1)</script></svg>'
 HTML = b"<!doctype html><script>alert(document.cookie)</script>"
-
-
-def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (40, 30)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (200, 40, 40)).save(buffer, fmt)
-    return buffer.getvalue()
 
 
 def png_claiming(width: int, height: int) -> bytes:

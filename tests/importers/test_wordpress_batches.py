@@ -23,6 +23,7 @@ from dastan.importers.wordpress.mapping import index_export, post_plan
 from dastan.importers.wordpress.media import MediaLibrary
 from dastan.importers.wordpress.wxr import WxrError
 from dastan.redirects.models import LegacyRedirect
+from tests.factories import image_bytes
 
 DATA = Path(__file__).parents[1] / "data" / "wxr"
 THEME = DATA / "theme-unit-test-data.xml"
@@ -151,7 +152,7 @@ class ParallelImportTests:
         """What the reading process finds in the media folder reaches the report."""
         media = tmp_path / "uploads"
         (media / "2013/03").mkdir(parents=True)
-        (media / "2013/03/featured-image-horizontal.jpg").write_bytes(b"\xff\xd8jpeg")
+        (media / "2013/03/featured-image-horizontal.jpg").write_bytes(image_bytes())
         default_storage.delete(FEATURED)
         options = {"media_dir": media, "dry_run": True, "batch_size": 7}
         alone = import_and_forget(path, parallel=False, **options)
@@ -173,7 +174,7 @@ class ParallelImportTests:
         """The reading process finds the file; the writing process stores it."""
         media = tmp_path / "uploads"
         (media / "2013/03").mkdir(parents=True)
-        (media / "2013/03/featured-image-horizontal.jpg").write_bytes(b"\xff\xd8jpeg")
+        (media / "2013/03/featured-image-horizontal.jpg").write_bytes(image_bytes())
         default_storage.delete(FEATURED)  # the in-memory storage outlives a test
         report = wordpress_import(WPTEST, media_dir=media, parallel=True, batch_size=7)
         assert default_storage.exists(FEATURED)
@@ -186,7 +187,7 @@ class ParallelImportTests:
         """A parallel dry run reports what it would do and leaves database and storage alone."""
         media = tmp_path / "uploads"
         (media / "2013/03").mkdir(parents=True)
-        (media / "2013/03/featured-image-horizontal.jpg").write_bytes(b"\xff\xd8jpeg")
+        (media / "2013/03/featured-image-horizontal.jpg").write_bytes(image_bytes())
         default_storage.delete(FEATURED)
         report = wordpress_import(WPTEST, media_dir=media, dry_run=True, parallel=True)
         assert report.articles["created"] == 37 + 15

@@ -19,7 +19,7 @@ from dastan.importers.wordpress.load import wordpress_import
 from dastan.importers.wordpress.mapping import post_plan
 from dastan.importers.wordpress.wxr import WxrError
 from dastan.redirects.models import LegacyRedirect
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, image_bytes
 
 DATA = Path(__file__).parents[1] / "data" / "wxr"
 THEME = DATA / "theme-unit-test-data.xml"
@@ -223,7 +223,7 @@ class MediaTests:
         """Files found in --media-dir are stored and used; missing ones are reported."""
         media = tmp_path / "uploads"
         (media / "2013/03").mkdir(parents=True)
-        (media / "2013/03/featured-image-horizontal.jpg").write_bytes(b"\xff\xd8jpeg")
+        (media / "2013/03/featured-image-horizontal.jpg").write_bytes(image_bytes())
         report = wordpress_import(WPTEST, media_dir=media)
         article = Article.objects.get(slug="featured-image-horizontal")
         name = "wordpress/2013/03/featured-image-horizontal.jpg"
@@ -452,7 +452,7 @@ class DryRunMediaTests:
         """A dry run with --media-dir reports the files it would copy, and copies none."""
         media = tmp_path / "uploads"
         (media / "2013/03").mkdir(parents=True)
-        (media / "2013/03/featured-image-horizontal.jpg").write_bytes(b"\xff\xd8jpeg")
+        (media / "2013/03/featured-image-horizontal.jpg").write_bytes(image_bytes())
         name = "wordpress/2013/03/featured-image-horizontal.jpg"
         default_storage.delete(name)  # the in-memory storage outlives a test
         report = wordpress_import(WPTEST, media_dir=media, dry_run=True)

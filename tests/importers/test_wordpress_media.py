@@ -8,6 +8,7 @@ import pytest
 from django.core.files.storage import InMemoryStorage
 
 from dastan.importers.wordpress.media import MediaLibrary
+from tests.factories import image_bytes
 
 BASE = "https://news.example.kz/wp-content/uploads/"
 
@@ -16,8 +17,8 @@ BASE = "https://news.example.kz/wp-content/uploads/"
 def uploads(tmp_path: Path) -> Path:
     folder = tmp_path / "uploads"
     (folder / "2020/01").mkdir(parents=True)
-    (folder / "2020/01/river.jpg").write_bytes(b"jpeg")
-    (folder / "2020/01/flood map.png").write_bytes(b"png")
+    (folder / "2020/01/river.jpg").write_bytes(image_bytes("JPEG"))
+    (folder / "2020/01/flood map.png").write_bytes(image_bytes("PNG"))
     return folder
 
 
@@ -67,3 +68,47 @@ class MediaLibraryTests:
         assert writer.missing == {BASE + "2020/01/gone.jpg"}
         writer.copy()
         assert writer.copied == {"wordpress/2020/01/river.jpg"}
+
+
+class RefusedFileTests:
+    """An uploads folder can hold files no page should serve from the site's own domain."""
+
+    @pytest.mark.parametrize(
+        ("name", "content", "why"),
+        [
+            ("page.html", b"<script>alert(document.cookie)</script>", ".html is not a type"),
+            ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', ".svg"),
+            ("shell.php", b"<?php system($_GET['c']);", ".php is not a type"),
+            ("fake.jpg", b"<script>alert(1)</script>", "Upload a whole image"),
+            ("cut.png", image_bytes("PNG")[:60], "Upload a whole image"),
+        ],
+    )
+    def test_active_content_and_broken_images_are_not_copied(self, uploads, name, content, why):
+        (uploads / "2020/01" / name).write_bytes(content)
+        storage = InMemoryStorage()
+        library = MediaLibrary(uploads, [BASE], storage=storage)
+        url = BASE + "2020/01/" + name
+        assert library.resolve(url) is None
+        assert why in library.refused[url]
+        assert url not in library.missing
+        library.copy()
+        assert library.copied == set()
+        assert not storage.exists("wordpress/2020/01/" + name)
+
+    def test_documents_and_real_images_are_copied(self, uploads):
+        (uploads / "2020/01/budget.pdf").write_bytes(b"%PDF-1.4 budget")
+        storage = InMemoryStorage()
+        library = MediaLibrary(uploads, [BASE], storage=storage)
+        for name in ("budget.pdf", "river.jpg"):
+            assert library.resolve(BASE + "2020/01/" + name)
+        library.copy()
+        assert library.copied == {"wordpress/2020/01/budget.pdf", "wordpress/2020/01/river.jpg"}
+        assert library.refused == {}
+
+    def test_refusals_cross_from_the_reading_process(self, uploads):
+        (uploads / "2020/01/page.html").write_bytes(b"<script></script>")
+        reader = MediaLibrary(uploads, [BASE], storage=InMemoryStorage())
+        reader.resolve(BASE + "2020/01/page.html")
+        writer = MediaLibrary(uploads, [BASE], storage=InMemoryStorage())
+        writer.merge(reader.findings())
+        assert list(writer.refused) == [BASE + "2020/01/page.html"]

@@ -148,6 +148,8 @@ def wordpress_import(
         "kept_original_url": sorted(media.missing - own_host),
         # These stop working when the old domain points at Dastan: copy them first.
         "missing_on_own_host": sorted(own_host),
+        # Found in the media folder, not copied: active content or a broken image.
+        "refused": dict(sorted(media.refused.items())),
     }
     report.seconds = round(time.monotonic() - started, 2)
     return report

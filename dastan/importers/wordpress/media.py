@@ -5,6 +5,11 @@ A file at ``<uploads>/2008/06/a.jpg`` on the old site is looked for at
 ``wordpress/2008/06/a.jpg``. A file that is not there keeps its original
 address, which the report lists.
 
+Only files a newsroom's pages may link to are copied: images that decode
+(``content.images.image_check``, the rule of uploads), documents, audio and
+video. An ``.html``, ``.svg`` or ``.php`` left in the uploads folder could
+carry script onto the site's own domain, so it is refused and reported.
+
 Resolving only looks: the files found are copied by ``copy()`` once the
 articles are written, so resolving can run in the import's reading process
 and a dry run copies nothing.
@@ -18,10 +23,25 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 
+from dastan.content.images import image_check
+
 STORAGE_PREFIX = "wordpress"
+# Raster images, checked by decoding them as an upload is.
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".jpe", ".png", ".gif", ".webp", ".avif"})
+# Passive files WordPress lets authors upload (its default MIME list, less anything a
+# browser would run: HTML, SVG, XML, scripts).
+PASSIVE_SUFFIXES = frozenset(
+    {
+        *(".pdf", ".txt", ".csv", ".rtf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods"),
+        *(".ppt", ".pptx", ".odp", ".key", ".pages", ".numbers", ".zip", ".gz", ".7z"),
+        *(".mp3", ".m4a", ".ogg", ".oga", ".wav", ".flac", ".wma", ".aac"),
+        *(".mp4", ".m4v", ".mov", ".webm", ".ogv", ".avi", ".wmv", ".mpg", ".mpeg", ".3gp"),
+    }
+)
 
 
 class MediaLibrary:
@@ -47,6 +67,9 @@ class MediaLibrary:
         self.to_copy: dict[str, Path] = {}
         self.present: set[str] = set()
         self.missing: set[str] = set()
+        # Found but not copied: URL -> why (a type pages must not serve, an image that
+        # does not decode).
+        self.refused: dict[str, str] = {}
         self._resolved: dict[str, str | None] = {}
         self._pattern = (
             re.compile(
@@ -75,6 +98,11 @@ class MediaLibrary:
             source = (self.media_dir / rel).resolve()
             # A crafted path ("../../etc/passwd") must not leave the media folder.
             if source.is_relative_to(self.media_dir) and source.is_file():
+                problem = file_problem(source)
+                if problem:
+                    self.refused[url] = problem
+                    self._resolved[url] = None
+                    return None
                 # The name the storage will save under ("a b.jpg" is stored as "a_b.jpg").
                 name = self.storage.generate_filename(f"{STORAGE_PREFIX}/{rel}")
                 if self.storage.exists(name):
@@ -105,6 +133,7 @@ class MediaLibrary:
             "to_copy": self.to_copy,
             "present": self.present,
             "missing": self.missing,
+            "refused": self.refused,
             "resolved": self._resolved,
         }
 
@@ -113,6 +142,7 @@ class MediaLibrary:
         self.to_copy.update(findings["to_copy"])
         self.present |= findings["present"]
         self.missing |= findings["missing"]
+        self.refused.update(findings["refused"])
         self._resolved.update(findings["resolved"])
 
     def on_own_host(self, url: str) -> bool:
@@ -135,6 +165,21 @@ class MediaLibrary:
             return self.resolve(url) or found
 
         return self._pattern.sub(replace, html)
+
+
+def file_problem(source: Path) -> str:
+    """Return why ``source`` must not be copied to the site, or '' if it may be."""
+    suffix = source.suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        try:
+            with source.open("rb") as handle:
+                image_check(handle)
+        except ValidationError as error:
+            return " ".join(error.messages)
+        return ""
+    if suffix in PASSIVE_SUFFIXES:
+        return ""
+    return f"{suffix or 'a file without an extension'} is not a type the site serves"
 
 
 def _strip_scheme(url: str) -> str:

@@ -57,7 +57,9 @@ class ImportReport:
             f"{self.media.get('would_copy', 0)} to copy, {self.media.get('found', 0)} "
             f"already there, {len(self.media.get('kept_original_url', []))} kept at their "
             f"original address, {len(self.media.get('missing_on_own_host', []))} missing "
-            "on the old blog's own host (broken after the DNS switch).",
+            "on the old blog's own host (broken after the DNS switch), "
+            f"{len(self.media.get('refused', {}))} refused (not an image that decodes or a "
+            "passive document: see the JSON report).",
             f"Comments not imported: {self.comments.get('total', 0)}; ignored post meta "
             f"entries: {sum(self.ignored_post_meta.values())}.",
         ]
