@@ -42,6 +42,8 @@ class Language(models.TextChoices):
 
 class Section(models.Model):
     name = models.CharField(max_length=120)
+    # The name on other editions' pages, by edition code ({"ru": "Экономика"}); the slug is shared.
+    names = models.JSONField(default=dict, blank=True)
     slug = models.SlugField(max_length=140, unique=True, allow_unicode=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
@@ -64,6 +66,8 @@ class Section(models.Model):
 
 class Tag(models.Model):
     name = models.CharField(max_length=120)
+    # The name on other editions' pages, by edition code ({"ru": "Экономика"}); the slug is shared.
+    names = models.JSONField(default=dict, blank=True)
     slug = models.SlugField(max_length=140, unique=True, allow_unicode=True)
 
     class Meta:
@@ -83,6 +87,8 @@ class Place(models.Model):
         CITY = "city", "City"
 
     name = models.CharField(max_length=120)
+    # The name on other editions' pages, by edition code ({"ru": "Экономика"}); the slug is shared.
+    names = models.JSONField(default=dict, blank=True)
     slug = models.SlugField(max_length=140, unique=True, allow_unicode=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CITY)
     country = models.ForeignKey(
@@ -170,6 +176,8 @@ class Article(models.Model):
     )
     revision_note = models.CharField(max_length=300, blank=True)
     language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    # Articles that share this value are translations of one another (one per edition).
+    translation_group = models.UUIDField(null=True, blank=True, db_index=True)
     authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles")
     section = models.ForeignKey(
         Section, null=True, blank=True, on_delete=models.PROTECT, related_name="primary_articles"

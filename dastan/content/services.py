@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -126,6 +127,30 @@ def article_mark_revised(article: Article, *, note: str, user=None) -> Article:
     article = article_save(article)
     Correction.objects.create(article=article, kind=Correction.Kind.UPDATE, text=note)
     return article
+
+
+def translations_link(articles: Sequence[Article]) -> uuid.UUID:
+    """Make ``articles``, and the translations each already has, one translation group.
+
+    A group holds one article per language: two of the same language would leave the
+    language switcher with two answers, so that is refused.
+    """
+    groups = {a.translation_group for a in articles if a.translation_group}
+    members = {a.pk: a for a in articles}
+    if groups:
+        members.update((a.pk, a) for a in Article.objects.filter(translation_group__in=groups))
+    languages = [a.language for a in members.values()]
+    duplicated = sorted({code for code in languages if languages.count(code) > 1})
+    if duplicated:
+        raise ValueError(f"A translation group holds one article per language: {duplicated}")
+    group = min(groups, key=str) if groups else uuid.uuid4()
+    ids = list(members)
+    with transaction.atomic():
+        Article.objects.filter(pk__in=ids).update(translation_group=group)
+        articles_changed.send(sender=Article, ids=ids)
+    for article in articles:
+        article.translation_group = group
+    return group
 
 
 def correction_create(article: Article, *, kind: str, text: str) -> Correction:

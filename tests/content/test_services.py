@@ -202,3 +202,29 @@ class ArticlesUpsertGuardTests:
         with pytest.raises(ValueError, match="outside 1900"):
             services.articles_upsert([record])
         assert not Article.objects.exists()
+
+
+class TranslationsLinkTests:
+    def test_linked_articles_share_one_group(self):
+        english = ArticleFactory(language="en")
+        russian = ArticleFactory(language="ru")
+        group = services.translations_link([english, russian])
+        english.refresh_from_db()
+        russian.refresh_from_db()
+        assert english.translation_group == russian.translation_group == group
+
+    def test_joining_a_group_keeps_its_members(self):
+        english, russian = ArticleFactory(language="en"), ArticleFactory(language="ru")
+        group = services.translations_link([english, russian])
+        kazakh = ArticleFactory(language="kk")
+        assert services.translations_link([kazakh, russian]) == group
+        kazakh.refresh_from_db()
+        assert kazakh.translation_group == group
+        assert Article.objects.filter(translation_group=group).count() == 3
+
+    def test_two_articles_of_one_language_are_refused(self):
+        first, second = ArticleFactory(language="en"), ArticleFactory(language="en")
+        with pytest.raises(ValueError, match="one article per language"):
+            services.translations_link([first, second])
+        first.refresh_from_db()
+        assert first.translation_group is None
