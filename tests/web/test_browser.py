@@ -30,13 +30,14 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory):
-    """Build the demo in a scratch var dir and serve it with ``dastan serve``, as make demo does."""
+    """Build the demo in a scratch var dir and serve it with ``dastan serve``, as make demo does
+    (with the demo's settings, whose published Editor login needs no second factor)."""
     var = tmp_path_factory.mktemp("var")
     env = {
         **os.environ,
         "DASTAN_VAR_DIR": str(var),
         "DASTAN_DEBUG": "0",
-        "DJANGO_SETTINGS_MODULE": "dastan.settings.dev",
+        "DJANGO_SETTINGS_MODULE": "dastan.settings.demo",
     }
     env.pop("DASTAN_DATABASE_URL", None)
     cli = [sys.executable, "-m", "dastan"]
