@@ -8,6 +8,8 @@ admin path (form, action, bulk edit) can go around it.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.urls import reverse
@@ -28,19 +30,20 @@ from dastan.content.signals import articles_changed
 from dastan.newsroom.forms import ArticleAdminForm
 from dastan.search.indexing import index_deferred
 
+admin.site.unregister([User, Group])
 admin.site.site_header = "Dastan newsroom"
 admin.site.site_title = "Dastan newsroom"
 admin.site.index_title = "Back office"
 
 
-class CheckedInitialMixin:
-    """Prefill an add form from the query string (``?section=3``) only with values it accepts.
+class CheckedQueryMixin:
+    """Use the admin's query-string values only when they are valid, never answer 500 for one.
 
-    Django's admin hands those values to the widgets unchecked: the autocomplete
-    widget queries with them and the date-time widget expects a datetime, so
-    ``?section=x`` or ``?published_at=x`` would answer 500 instead of a form.
-    SQLite cannot even compare an id past 64 bits (``?tags=1e30`` as digits):
-    ``OverflowError``, where PostgreSQL finds nothing.
+    Django hands an add form's prefill (``?section=3``) to the widgets unchecked:
+    the autocomplete widget queries with it and the date-time widget expects a
+    datetime, so ``?section=x`` or ``?published_at=x`` failed. SQLite cannot even
+    compare an id past 64 bits (``OverflowError``) where PostgreSQL finds nothing.
+    And an empty ``?_to_field=`` reached ``get_object`` as the field named "".
     """
 
     def get_changeform_initial_data(self, request) -> dict:
@@ -55,6 +58,9 @@ class CheckedInitialMixin:
                     continue
             checked[name] = value
         return checked
+
+    def get_object(self, request, object_id, from_field=None):
+        return super().get_object(request, object_id, from_field or None)
 
 
 class BylineInline(admin.TabularInline):
@@ -71,7 +77,7 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(CheckedInitialMixin, admin.ModelAdmin):
+class ArticleAdmin(CheckedQueryMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["title", "status", "published_at", "section", "language", "byline", "links"]
     list_filter = ["status", "language", "section", "is_featured", "is_listed", "published_at"]
@@ -221,14 +227,14 @@ class ArticleAdmin(CheckedInitialMixin, admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(CheckedInitialMixin, admin.ModelAdmin):
+class AuthorAdmin(CheckedQueryMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Section)
-class SectionAdmin(CheckedInitialMixin, admin.ModelAdmin):
+class SectionAdmin(CheckedQueryMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "parent", "in_navigation", "position"]
     list_editable = ["in_navigation", "position"]
     search_fields = ["name"]
@@ -236,13 +242,13 @@ class SectionAdmin(CheckedInitialMixin, admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(CheckedInitialMixin, admin.ModelAdmin):
+class TagAdmin(CheckedQueryMixin, admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Place)
-class PlaceAdmin(CheckedInitialMixin, admin.ModelAdmin):
+class PlaceAdmin(CheckedQueryMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "country"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -250,8 +256,19 @@ class PlaceAdmin(CheckedInitialMixin, admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(CheckedInitialMixin, admin.ModelAdmin):
+class CorrectionAdmin(CheckedQueryMixin, admin.ModelAdmin):
     list_display = ["article", "kind", "created_at"]
     list_filter = ["kind"]
     autocomplete_fields = ["article"]
     search_fields = ["text", "article__title"]
+
+
+# Django's own user and group admins get the same checks.
+@admin.register(User)
+class CheckedUserAdmin(CheckedQueryMixin, UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class CheckedGroupAdmin(CheckedQueryMixin, GroupAdmin):
+    pass

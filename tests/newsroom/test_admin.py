@@ -233,6 +233,28 @@ class PrefillTests:
         assert client.get("/admin/content/correction/add/?article=x").status_code == 200
 
 
+class ToFieldTests:
+    @pytest.mark.parametrize("view", ["change", "delete"])
+    def test_empty_to_field_is_the_primary_key(self, client, view):
+        """An empty ?_to_field= finds the object by its id, as no _to_field does.
+
+        Django passed "" on as a field name: FieldDoesNotExist, a 500.
+        """
+        editor = staff("editor", EDITOR)
+        client.force_login(editor)
+        article = ArticleFactory(title="Budget passes")
+        response = client.get(f"/admin/content/article/{article.pk}/{view}/?_to_field=")
+        assert response.status_code == 200
+        assert "Budget passes" in response.content.decode()
+
+    def test_user_and_group_admins_too(self, client):
+        root = User.objects.create_superuser("root", password="pw")
+        client.force_login(root)
+        group = Group.objects.get(name=EDITOR)
+        assert client.get(f"/admin/auth/user/{root.pk}/change/?_to_field=").status_code == 200
+        assert client.get(f"/admin/auth/group/{group.pk}/delete/?_to_field=").status_code == 200
+
+
 class PreviewTests:
     def test_staff_preview_of_a_draft_is_noindex(self, client):
         client.force_login(staff("editor", EDITOR))
