@@ -35,6 +35,33 @@ def local_date(when: dt.datetime | None) -> dt.date:
     return local_datetime(when).date()
 
 
+# The widest time zone offsets are under a day: inside these bounds every time converts to any
+# zone without leaving Python's calendar (years 1 to 9999).
+CALENDAR_FIRST = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
+CALENDAR_LAST = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
+
+
+class CalendarSafeDateTimeField(models.DateTimeField):
+    """A DateTimeField whose stored values are read back at least a day inside the calendar.
+
+    Validation keeps new times far from the calendar's ends, but a time written around it
+    (a raw SQL edit, an old database) at 9999-12-31 23:00 UTC is already the year 10000 in
+    Almaty, and every ``localtime()`` on it (admin widgets, date filters, templates) raised
+    ``OverflowError``. Reading it a day inward keeps every page rendering; the stored value
+    is unchanged until someone saves the object, which validation then refuses.
+    """
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or not isinstance(value, dt.datetime) or value.tzinfo is None:
+            return value
+        return min(max(value, CALENDAR_FIRST), CALENDAR_LAST)
+
+    def deconstruct(self):
+        # Migrations see a plain DateTimeField: reading differs, the column does not.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DateTimeField", args, kwargs
+
+
 class Language(models.TextChoices):
     ENGLISH = "en", "English"
     RUSSIAN = "ru", "Russian"
@@ -166,10 +193,10 @@ class Article(models.Model):
         blank=True, editable=False, help_text="The card text: the excerpt or one cut from the body."
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    revised_at = models.DateTimeField(
+    published_at = CalendarSafeDateTimeField(null=True, blank=True, db_index=True)
+    created_at = CalendarSafeDateTimeField(auto_now_add=True)
+    updated_at = CalendarSafeDateTimeField(auto_now=True)
+    revised_at = CalendarSafeDateTimeField(
         null=True,
         blank=True,
         help_text="Set only when an editor marks a real update; typo fixes leave it alone.",
@@ -285,7 +312,7 @@ class Correction(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CORRECTION)
     text = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = CalendarSafeDateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at"]

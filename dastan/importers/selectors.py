@@ -8,13 +8,13 @@ from collections.abc import Mapping, Sequence
 from django.db.models import Q
 
 from dastan.importers.models import WordPressAttachment, WordPressItem
-from dastan.rendering import AttachmentResolver
+from dastan.rendering import AttachmentResolver, attachment_ids
 
 # A bare [gallery] shows the images attached to the post. WXR has no MIME
 # type for attachments, so the file's extension decides what is an image.
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".svg")
 _GALLERY = re.compile(r"\[gallery\b([^\]]*)\]", re.IGNORECASE)
-_GALLERY_IDS = re.compile(r"\b(?:ids|include)\s*=\s*[\"']?([\d,\s]+)", re.IGNORECASE)
+_GALLERY_IDS = re.compile(r"\b(?:ids|include)\s*=\s*[\"']?([0-9,\s]+)", re.IGNORECASE)
 
 Image = tuple[str, str, str]
 
@@ -30,10 +30,10 @@ def article_attachments(article) -> AttachmentResolver | None:
     if "[gallery" not in body.lower():
         return None
     ids = {
-        int(number)
+        number
         for attrs in _GALLERY.findall(body)
         for found in _GALLERY_IDS.finditer(attrs)
-        for number in re.findall(r"\d+", found.group(1))
+        for number in attachment_ids(found.group(1))
     }
     return _Gallery(article.pk, ids)
 

@@ -22,6 +22,7 @@ from dastan.rendering.embeds import autoembed, render_embed
 from dastan.rendering.excerpts import clip_text, make_excerpt, plain_text
 from dastan.rendering.media import (
     AttachmentResolver,
+    attachment_ids,
     gallery_renderer,
     render_audio,
     render_caption,
@@ -36,6 +37,7 @@ __all__ = [
     "AttachmentResolver",
     "Shortcode",
     "ShortcodeRegistry",
+    "attachment_ids",
     "autop",
     "clip_text",
     "default_registry",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlsplit
 
 # A tag, comment or CDATA section: the places where text is not text.
 HTML_MARKUP = re.compile(
@@ -35,6 +36,12 @@ def safe_url(value: str | None, *, schemes: frozenset[str] = frozenset({"http", 
     url = _URL_IGNORED.sub("", html.unescape(value))
     scheme = _SCHEME.match(url)
     if scheme and scheme.group(1).lower() not in schemes:
+        return ""
+    try:
+        # "http://[::1" or a port past 65535: no browser can follow it, and
+        # every later urlsplit() of it would raise.
+        urlsplit(url).port  # noqa: B018
+    except ValueError:
         return ""
     return url
 

@@ -20,6 +20,7 @@ from dastan.rendering.shortcodes import Renderer, Shortcode, ShortcodeRegistry
 __all__ = [
     "AttachmentResolver",
     "attachment_id",
+    "attachment_ids",
     "gallery_renderer",
     "render_audio",
     "render_caption",
@@ -56,11 +57,26 @@ def split_caption(content: str) -> tuple[str, str]:
     return match.group(1), caption
 
 
+# WordPress ids are unsigned 64-bit (BIGINT UNSIGNED) and Dastan keeps them in a
+# PositiveBigIntegerField, whose PostgreSQL and SQLite columns are signed 64-bit:
+# a longer number names no attachment, and a query with it fails on either database.
+MAX_ATTACHMENT_ID = 2**63 - 1
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def attachment_ids(raw: str) -> list[int]:
+    """Return the ids in a gallery's ``ids=`` list, skipping any that no attachment can have."""
+    # At most 19 digits reach int(): Python refuses to convert more than 4,300.
+    numbers = (int(digits) for digits in _DIGITS.findall(raw) if len(digits) <= 19)
+    return [number for number in numbers if 0 < number <= MAX_ATTACHMENT_ID]
+
+
 def attachment_id(shortcode: Shortcode) -> int | None:
     """Return the attachment a ``[caption]`` shows, from id="attachment_N" or wp-image-N."""
-    match = re.fullmatch(r"attachment_(\d+)", text(shortcode.attrs.get("id", "")))
-    match = match or re.search(r"\bwp-image-(\d+)\b", shortcode.content or "")
-    return int(match.group(1)) if match else None
+    match = re.fullmatch(r"attachment_([0-9]+)", text(shortcode.attrs.get("id", "")))
+    match = match or re.search(r"\bwp-image-([0-9]+)\b", shortcode.content or "")
+    ids = attachment_ids(match.group(1)) if match else []
+    return ids[0] if ids else None
 
 
 def render_caption(shortcode: Shortcode, registry: ShortcodeRegistry) -> str:
@@ -108,7 +124,7 @@ def gallery_renderer(resolve: AttachmentResolver | None) -> Renderer:
         if resolve is None:
             return ""
         raw_ids = shortcode.attrs.get("ids") or shortcode.attrs.get("include", "")
-        ids = [int(value) for value in re.findall(r"\d+", text(raw_ids))]
+        ids = attachment_ids(text(raw_ids))
         found = resolve(ids)
         images = [found[id_] for id_ in ids if id_ in found] if ids else list(found.values())
         if not images:

@@ -4,7 +4,17 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 
-from dastan.content.models import Article, Author, Place, Section, Tag, local_date
+from dastan.content.models import (
+    CALENDAR_FIRST,
+    CALENDAR_LAST,
+    Article,
+    Author,
+    Correction,
+    Place,
+    Section,
+    Tag,
+    local_date,
+)
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -124,3 +134,47 @@ class StoredOutOfRangeDatePagesTests:
         ]:
             cache.clear()
             assert client.get(url).status_code < 500, url
+
+    @pytest.mark.parametrize(
+        "when",
+        [dt.datetime(9999, 12, 31, 23, tzinfo=dt.UTC), dt.datetime(1, 1, 1, tzinfo=dt.UTC)],
+    )
+    def test_every_stored_time_of_an_article_and_its_corrections(self, client, when):
+        """Not only published_at: revised, created and updated times and a correction's time
+        are shown by the admin's widgets, its read-only fields and the corrections page."""
+        article = ArticleFactory(published_at=WHEN)
+        correction = Correction.objects.create(article=article, kind="correction", text="Fixed")
+        Article.objects.filter(pk=article.pk).update(
+            published_at=when, revised_at=when, created_at=when, updated_at=when
+        )
+        Correction.objects.filter(pk=correction.pk).update(created_at=when)
+        client.force_login(User.objects.create_superuser("boss", password="pw"))
+        for url in [
+            f"/admin/content/article/{article.pk}/change/",
+            "/admin/content/correction/",
+            f"/admin/content/correction/{correction.pk}/change/",
+            f"/newsroom/preview/{article.pk}/",
+            "/corrections/",
+        ]:
+            cache.clear()
+            assert client.get(url).status_code == 200, url
+
+
+class CalendarSafeDateTimeFieldTests:
+    def test_times_at_the_calendars_ends_are_read_a_day_inside(self):
+        article = ArticleFactory(published_at=WHEN)
+        Article.objects.filter(pk=article.pk).update(
+            published_at=dt.datetime(9999, 12, 31, 23, tzinfo=dt.UTC),
+            revised_at=dt.datetime(1, 1, 1, tzinfo=dt.UTC),
+        )
+        article.refresh_from_db()
+        assert article.published_at == CALENDAR_LAST
+        assert article.revised_at == CALENDAR_FIRST
+        # Both convert to the site's zone (UTC+5) and back without leaving the calendar.
+        assert local_date(article.published_at).year == 9999
+        assert local_date(article.revised_at).year == 1
+
+    def test_ordinary_times_are_read_as_stored(self):
+        article = ArticleFactory(published_at=WHEN)
+        article.refresh_from_db()
+        assert article.published_at == WHEN

@@ -98,3 +98,11 @@ class ArticleAttachmentsTests:
     def test_body_without_gallery_needs_no_resolver(self):
         """An article with no [gallery] gets no resolver, so no query."""
         assert article_attachments(ArticleFactory(body="<p>Text</p>")) is None
+
+    def test_ids_past_64_bits_are_no_error(self, client):
+        """A gallery id that no column can hold finds nothing; the article page still renders."""
+        article = ArticleFactory(body=f'<p>Text</p>[gallery ids="1,{"9" * 30},{"9" * 5000}"]')
+        resolve = article_attachments(article)
+        assert resolve.expected == {1}
+        assert resolve([1]) == {}
+        assert client.get(article.get_absolute_url()).status_code == 200

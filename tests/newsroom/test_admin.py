@@ -196,6 +196,66 @@ class EditorTests:
         assert b"Cotton harvest" in html and b"Gas deal" not in html
 
 
+class PrefillTests:
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "section=x",
+            "section=%C2%B2",
+            "tags=1,x",
+            "tags=" + "9" * 30,
+            "places=1,%00",
+            "published_at=x",
+            "published_at=2024-01-01",
+        ],
+    )
+    def test_bad_prefill_gives_the_form(self, client, query):
+        """A query string the fields refuse leaves the add form empty instead of a 500.
+
+        Django hands these values to the widgets unchecked: the autocomplete widget
+        queried with "x" (ValueError) and the date-time widget expected a datetime.
+        """
+        client.force_login(staff("editor", EDITOR))
+        response = client.get(f"/admin/content/article/add/?{query}")
+        assert response.status_code == 200
+        assert response.context["adminform"].form.initial.keys() <= {"status", "language"}
+
+    def test_good_prefill_is_kept(self, client):
+        """A prefill the fields accept still fills the form (the admin's own links use it)."""
+        section = SectionFactory(name="Economy", slug="economy")
+        client.force_login(staff("editor", EDITOR))
+        response = client.get(f"/admin/content/article/add/?section={section.pk}&title=Hello")
+        initial = response.context["adminform"].form.initial
+        assert initial["section"] == str(section.pk)
+        assert initial["title"] == "Hello"
+
+    def test_correction_prefill_checked_too(self, client):
+        client.force_login(staff("editor", EDITOR))
+        assert client.get("/admin/content/correction/add/?article=x").status_code == 200
+
+
+class ToFieldTests:
+    @pytest.mark.parametrize("view", ["change", "delete"])
+    def test_empty_to_field_is_the_primary_key(self, client, view):
+        """An empty ?_to_field= finds the object by its id, as no _to_field does.
+
+        Django passed "" on as a field name: FieldDoesNotExist, a 500.
+        """
+        editor = staff("editor", EDITOR)
+        client.force_login(editor)
+        article = ArticleFactory(title="Budget passes")
+        response = client.get(f"/admin/content/article/{article.pk}/{view}/?_to_field=")
+        assert response.status_code == 200
+        assert "Budget passes" in response.content.decode()
+
+    def test_user_and_group_admins_too(self, client):
+        root = User.objects.create_superuser("root", password="pw")
+        client.force_login(root)
+        group = Group.objects.get(name=EDITOR)
+        assert client.get(f"/admin/auth/user/{root.pk}/change/?_to_field=").status_code == 200
+        assert client.get(f"/admin/auth/group/{group.pk}/delete/?_to_field=").status_code == 200
+
+
 class PreviewTests:
     def test_staff_preview_of_a_draft_is_noindex(self, client):
         client.force_login(staff("editor", EDITOR))

@@ -95,3 +95,20 @@ class ResetTests:
         assert not TOTPDevice.objects.filter(user=editor).exists()
         response = client.post("/admin/login/", {"username": "editor", "password": "pw"})
         assert response.status_code == 302
+
+
+class DeviceAdminTests:
+    def test_no_admin_page_shows_a_device_secret(self, client):
+        """django-otp's own device admin drew any device's key as a QR code for a superuser."""
+        editor = staff("editor", EDITOR)
+        device = TOTPDevice.objects.create(user=editor, name="phone", confirmed=True)
+        client.force_login(User.objects.create_superuser("root", password="pw"))
+        for url in (
+            "/admin/otp_totp/totpdevice/",
+            f"/admin/otp_totp/totpdevice/{device.pk}/config/",
+            f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/",
+            "/admin/otp_totp/totpdevice/0/config/",
+        ):
+            response = client.get(url)
+            assert response.status_code == 404, url
+            assert device.key not in response.content.decode()

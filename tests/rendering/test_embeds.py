@@ -91,6 +91,18 @@ class EmbedTests:
         """A javascript: URL is neither embedded nor linked, only shown escaped."""
         assert embed_html("javascript:alert('<x>')") == "javascript:alert('&lt;x&gt;')"
 
+    @pytest.mark.parametrize(
+        "url", ["http://[::1", "https://www.youtube.com:99999/watch?v=abc123XYZ"]
+    )
+    def test_unparseable_url_is_text(self, url: str) -> None:
+        """A URL that urlsplit() refuses (bad IPv6 host, port past 65535) is only shown.
+
+        The ValueError it raised made every page showing such a body answer 500.
+        """
+        assert find_video(url) is None
+        assert "<a" not in embed_html(url)
+        assert autoembed(f"<p>{url}</p>") == f"<p>{url}</p>"
+
     def test_empty_embed(self) -> None:
         """[embed] without a URL renders nothing."""
         assert default_registry.render("[embed][/embed]") == ""

@@ -3,8 +3,14 @@ from __future__ import annotations
 import pytest
 
 from dastan.rendering import default_registry
-from dastan.rendering.media import attachment_id, gallery_renderer, split_caption
-from dastan.rendering.shortcodes import ShortcodeRegistry
+from dastan.rendering.media import (
+    MAX_ATTACHMENT_ID,
+    attachment_id,
+    attachment_ids,
+    gallery_renderer,
+    split_caption,
+)
+from dastan.rendering.shortcodes import Shortcode, ShortcodeRegistry
 
 from .test_shortcodes import EXAMPLES
 from .trees import find_all, tree
@@ -29,6 +35,13 @@ class CaptionTests:
         media, caption = split_caption(shortcode.content or "")
         assert media == example["expect"]["media_html"]
         assert caption == example["expect"]["caption_html"]
+
+    def test_attachment_id_out_of_range_is_none(self) -> None:
+        """An attachment id no column can hold is no attachment."""
+        assert (
+            attachment_id(Shortcode("caption", {"id": "attachment_" + "9" * 5000}, "", False, 0, 0))
+            is None
+        )
 
     def test_attachment_id(self) -> None:
         """The attachment id comes from id="attachment_N", else from wp-image-N."""
@@ -142,6 +155,27 @@ class GalleryTests:
         assert find_all(registry.render("[gallery]"), "img")[0]["src"] == "/a.jpg"
         assert asked == [[]]
 
+    def test_ids_no_column_holds_are_skipped(self) -> None:
+        """An id past 64 bits, or thousands of digits, names no attachment and is no error.
+
+        int() refuses more than 4,300 digits and SQLite refuses an int past 64 bits,
+        so either one in a stored body made the article page answer 500.
+        """
+        asked = []
+        registry = ShortcodeRegistry()
+        registry.register(
+            "gallery", gallery_renderer(lambda ids: asked.append(ids) or {5: ("/a.jpg", "", "")})
+        )
+        huge = "9" * 5000
+        html = registry.render(f'[gallery ids="5,{huge},{MAX_ATTACHMENT_ID + 1},0"]')
+        assert asked == [[5]]
+        assert find_all(html, "img")[0]["src"] == "/a.jpg"
+
+    def test_attachment_ids(self) -> None:
+        """Ids are ASCII digits from 1 to 2**63 - 1, in the order written."""
+        assert attachment_ids(f"3, 1,{MAX_ATTACHMENT_ID}") == [3, 1, MAX_ATTACHMENT_ID]
+        assert attachment_ids("\u0663,\u00b2,-2, 0, 99999999999999999999") == [2]
+
 
 class VideoTests:
     def test_example(self) -> None:
@@ -162,7 +196,14 @@ class VideoTests:
         assert video["poster"] == "/p.jpg" and "loop" in video
 
     @pytest.mark.parametrize(
-        "src", ["javascript:alert(1)", "java\tscript:alert(1)", "data:video/mp4;base64,AA"]
+        "src",
+        [
+            "javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "data:video/mp4;base64,AA",
+            "http://[::1",
+            "https://x:99999/a.mp4",
+        ],
     )
     def test_unsafe_urls_refused(self, src: str) -> None:
         """Only relative and http(s) sources are used; nothing else renders."""
