@@ -164,6 +164,14 @@ class TranslationTests:
         html = client.get(en.get_absolute_url()).content.decode()
         assert "/ru/2025/04/03/plotina/" not in html
 
+    def test_translation_in_a_language_that_is_no_edition_is_not_linked(self, client, two_editions):
+        en, ru = two_editions
+        kk = ArticleFactory(slug="boget", language="kk", published_at=WHEN)
+        services.translations_link([en, ru, kk])
+        html = client.get(ru.get_absolute_url()).content.decode()
+        assert 'href="/2025/04/03/dam-opens/" hreflang="en"' in html
+        assert "/2025/04/03/boget/" not in html
+
     def test_hreflang_for_linked_translations(self, client, two_editions):
         en, ru = two_editions
         services.translations_link([en, ru])

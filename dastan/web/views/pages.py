@@ -15,7 +15,7 @@ from django.utils.encoding import escape_uri_path
 from dastan.content import selectors
 from dastan.content.models import Author, Place, Section, Tag
 from dastan.editions.addresses import edition_current
-from dastan.editions.conf import edition_code, editions_all
+from dastan.editions.conf import edition_code, edition_codes, editions_all
 from dastan.importers.selectors import article_attachments
 from dastan.redirects.middleware import legacy_redirect_get
 from dastan.rendering import reading_time, render_body
@@ -83,9 +83,11 @@ def article_page(item, *, preview: bool = False) -> dict:
     translation to its address, the article's own included.
     """
     with translation.override(edition_code(item.language)):
+        # A translation in a language that is no (longer an) edition has no page to link.
         translations = {
-            edition_code(t.language): t.get_absolute_url()
+            t.language: t.get_absolute_url()
             for t in selectors.article_translations(item)
+            if t.language in edition_codes()
         }
         url = item.get_absolute_url()
         translations[edition_code(item.language)] = url
