@@ -186,6 +186,11 @@ class TranslationTests:
         assert 'hreflang="en" href="http://127.0.0.1:8000/section/economy/"' in head
         assert 'hreflang="ru" href="http://127.0.0.1:8000/ru/section/economy/"' in head
 
+    def test_no_hreflang_on_later_pages(self, client, two_editions):
+        ArticleFactory.create_batch(8, section=two_editions[0].section)
+        head = client.get("/section/economy/?page=2").content.decode().split("</head>")[0]
+        assert "hreflang" not in head
+
     def test_switcher_on_a_listing_keeps_the_listing(self, client, two_editions):
         html = client.get("/section/economy/").content.decode()
         switcher = re.search(r'<nav class="editions".*?</nav>', html, re.S).group(0)

@@ -43,7 +43,9 @@ def edition_alternates(context, alternates: dict | None = None) -> dict:
     An article has alternates only when it has published translations; a
     listing has one per edition, and ``x-default`` is the default edition's.
     """
-    if context.get("request") is None:
+    request = context.get("request")
+    # A listing's later pages hold other articles in each edition: only first pages pair up.
+    if request is None or request.GET.get("page"):
         return {"links": []}
     alternates = _alternates(context, alternates)
     if len(alternates) < 2:
