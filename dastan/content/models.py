@@ -11,10 +11,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dastan.content.images import VerifiedImageField
 from dastan.content.slugs import slug_reverse
+from dastan.editions.conf import edition_code
 
 
 def local_datetime(when: dt.datetime | None) -> dt.datetime:
@@ -67,7 +68,30 @@ class Language(models.TextChoices):
     RUSSIAN = "ru", "Russian"
 
 
-class Section(models.Model):
+def language_choices() -> list[tuple[str, str]]:
+    """Return the editions as choices: a third edition (Kazakh) needs only settings."""
+    return list(settings.LANGUAGES)
+
+
+class EditionNamed(models.Model):
+    """A model whose name may differ per edition, in ``names`` (its slug does not)."""
+
+    class Meta:
+        abstract = True
+
+    def name_in(self, code: str) -> str:
+        """Return the name in edition ``code``: ``names[code]`` when set, else ``name``."""
+        names = self.names if isinstance(self.names, dict) else {}
+        local = names.get(code)
+        return local.strip() if isinstance(local, str) and local.strip() else self.name
+
+    @property
+    def local_name(self) -> str:
+        """Return the name in the active edition (what a reader page shows)."""
+        return self.name_in(translation.get_language() or settings.LANGUAGE_CODE)
+
+
+class Section(EditionNamed):
     name = models.CharField(max_length=120)
     # The name on other editions' pages, by edition code ({"ru": "Экономика"}); the slug is shared.
     names = models.JSONField(default=dict, blank=True)
@@ -91,7 +115,7 @@ class Section(models.Model):
         return slug_reverse("web:section", self.slug)
 
 
-class Tag(models.Model):
+class Tag(EditionNamed):
     name = models.CharField(max_length=120)
     # The name on other editions' pages, by edition code ({"ru": "Экономика"}); the slug is shared.
     names = models.JSONField(default=dict, blank=True)
@@ -107,7 +131,7 @@ class Tag(models.Model):
         return slug_reverse("web:tag", self.slug)
 
 
-class Place(models.Model):
+class Place(EditionNamed):
     class Kind(models.TextChoices):
         COUNTRY = "country", "Country"
         REGION = "region", "Region"
@@ -202,7 +226,7 @@ class Article(models.Model):
         help_text="Set only when an editor marks a real update; typo fixes leave it alone.",
     )
     revision_note = models.CharField(max_length=300, blank=True)
-    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    language = models.CharField(max_length=5, choices=language_choices, default=Language.ENGLISH)
     # Articles that share this value are translations of one another (one per edition).
     translation_group = models.UUIDField(null=True, blank=True, db_index=True)
     authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles")
@@ -248,6 +272,8 @@ class Article(models.Model):
         # starts with status would need a sort, since "public" is two statuses.
         indexes = [
             models.Index(fields=["section", "published_at"], name="article_section_published"),
+            # An edition's listings (home, archives) walk its articles newest-first.
+            models.Index(fields=["language", "published_at"], name="article_language_published"),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule and unpublish articles"),
@@ -264,12 +290,28 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        """Return the article's address; with a slug outside the rule, its day's listing."""
+        """Return the article's address in its own edition (``/ru/...`` for a Russian one).
+
+        With a slug outside the rule, the address is its day's listing.
+        """
         day = local_date(self.published_at)
         kwargs = {"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}"}
-        return slug_reverse("web:article", self.slug, **kwargs) or reverse(
-            "web:day_archive", kwargs=kwargs
-        )
+        with translation.override(edition_code(self.language)):
+            return slug_reverse("web:article", self.slug, **kwargs) or reverse(
+                "web:day_archive", kwargs=kwargs
+            )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remember the edition and translation group as loaded (Django's documented pattern).
+
+        An edit that moves an article to another edition or group must also
+        expire the pages of the one it left (``content.versioning``).
+        """
+        instance = super().from_db(db, field_names, values)
+        loaded = dict(zip(field_names, values, strict=True))
+        instance._loaded_edition = (loaded.get("language"), loaded.get("translation_group"))
+        return instance
 
     @property
     def is_public(self) -> bool:

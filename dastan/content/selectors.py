@@ -1,7 +1,8 @@
 """Reads of the content model for the reader site, feeds and search results.
 
 Every listing goes through ``article_cards`` so a page of cards costs the same
-handful of queries whatever its length (no N+1).
+handful of queries whatever its length (no N+1). Listings take the ``edition``
+they belong to and show only its articles.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ CARD_FIELDS = (
     "published_at",
     "language",
     "section__name",
+    "section__names",
     "section__slug",
     "featured_image",
     "featured_image_url",
@@ -44,62 +46,83 @@ def article_cards(queryset: QuerySet[Article]) -> QuerySet[Article]:
     )
 
 
-def articles_public() -> QuerySet[Article]:
-    """Return public articles that listings show, newest first, ready for cards."""
-    return article_cards(
-        Article.objects.public().filter(is_listed=True).order_by("-published_at", "-id")
-    )
+def articles_public(*, edition: str | None) -> QuerySet[Article]:
+    """Return public articles that listings show, newest first, ready for cards.
+
+    ``edition`` keeps the articles of one edition; None keeps every edition's.
+    """
+    articles = Article.objects.public().filter(is_listed=True)
+    if edition is not None:
+        articles = articles.filter(language=edition)
+    return article_cards(articles.order_by("-published_at", "-id"))
 
 
-def articles_in_section(section: Section) -> QuerySet[Article]:
+def articles_in_section(section: Section, *, edition: str) -> QuerySet[Article]:
     """Return public articles whose primary or extra section is ``section``."""
     extra = Article.sections.through.objects.filter(section=section).values("article_id")
-    return articles_public().filter(Q(section=section) | Q(pk__in=extra))
+    return articles_public(edition=edition).filter(Q(section=section) | Q(pk__in=extra))
 
 
-def articles_tagged(tag: Tag) -> QuerySet[Article]:
-    return articles_public().filter(tags=tag)
+def articles_tagged(tag: Tag, *, edition: str) -> QuerySet[Article]:
+    return articles_public(edition=edition).filter(tags=tag)
 
 
-def articles_in_place(place: Place) -> QuerySet[Article]:
+def articles_in_place(place: Place, *, edition: str) -> QuerySet[Article]:
     """Return public articles about ``place`` or, for a country, about any place in it."""
     linked = Article.places.through.objects.filter(Q(place=place) | Q(place__country=place)).values(
         "article_id"
     )
-    return articles_public().filter(pk__in=linked)
+    return articles_public(edition=edition).filter(pk__in=linked)
 
 
-def articles_by_author(author: Author) -> QuerySet[Article]:
-    return articles_public().filter(bylines__author=author)
+def articles_by_author(author: Author, *, edition: str) -> QuerySet[Article]:
+    return articles_public(edition=edition).filter(bylines__author=author)
 
 
-def articles_between(start: dt.datetime, end: dt.datetime) -> QuerySet[Article]:
+def articles_between(start: dt.datetime, end: dt.datetime, *, edition: str) -> QuerySet[Article]:
     """Return public articles published in ``[start, end)``."""
-    return articles_public().filter(published_at__gte=start, published_at__lt=end)
+    return articles_public(edition=edition).filter(published_at__gte=start, published_at__lt=end)
 
 
 def sections_in_navigation() -> list[Section]:
     return list(Section.objects.filter(in_navigation=True, parent__isnull=True))
 
 
-def home_blocks(*, latest: int = 7, per_section: int = 4) -> dict:
-    """Return the home page: the latest articles and a block per navigation section.
+def home_blocks(*, edition: str, latest: int = 7, per_section: int = 4) -> dict:
+    """Return an edition's home page: its latest articles and a block per navigation section.
 
     One query per section block keeps the count bounded by the number of
     sections in the navigation, not by the number of articles.
     """
-    top = list(articles_public()[:latest])
-    # An article an editor pins leads the page until it is unpinned.
-    pinned = articles_public().filter(is_featured=True).first()
+    top = list(articles_public(edition=edition)[:latest])
+    # An article an editor pins leads its edition's home page until it is unpinned.
+    pinned = articles_public(edition=edition).filter(is_featured=True).first()
     if pinned is not None:
         top = [pinned, *[a for a in top if a.pk != pinned.pk]][:latest]
     shown = {a.pk for a in top}
     blocks = []
     for section in sections_in_navigation():
-        items = list(articles_public().filter(section=section).exclude(pk__in=shown)[:per_section])
+        items = list(
+            articles_public(edition=edition)
+            .filter(section=section)
+            .exclude(pk__in=shown)[:per_section]
+        )
         if items:
             blocks.append((section, items))
     return {"latest": top, "blocks": blocks}
+
+
+def article_translations(article: Article) -> list[Article]:
+    """Return the public translations of ``article`` (one query; none without a group)."""
+    if not article.translation_group:
+        return []
+    return list(
+        Article.objects.public()
+        .filter(translation_group=article.translation_group)
+        .exclude(pk=article.pk)
+        .only("slug", "published_at", "language", "title")
+        .order_by("language")
+    )
 
 
 def article_public_get(*, slug: str) -> Article | None:
@@ -133,10 +156,10 @@ def article_preview_get(*, pk: int) -> Article | None:
     )
 
 
-def corrections_public() -> QuerySet[Correction]:
-    """Return corrections on public articles, newest first."""
+def corrections_public(*, edition: str) -> QuerySet[Correction]:
+    """Return corrections on an edition's public articles, newest first."""
     return (
-        Correction.objects.filter(article__in=Article.objects.public())
+        Correction.objects.filter(article__in=Article.objects.public().filter(language=edition))
         .select_related("article")
         .order_by("-created_at")
     )

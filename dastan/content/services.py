@@ -513,5 +513,9 @@ def articles_upsert(records: Sequence[ArticleRecord]) -> UpsertResult:
         result.ids = {slug: a.pk for slug, a in existing.items()}
         result.ids.update((a.slug, a.pk) for a, _ in to_create)
         if result.created or result.updated:
-            articles_changed.send(sender=Article, ids=result.created + result.updated)
+            # The editions updated articles were in before: their pages showed them.
+            before = {a._loaded_edition[0] for a, _ in to_update}
+            articles_changed.send(
+                sender=Article, ids=result.created + result.updated, languages=before
+            )
     return result

@@ -2,7 +2,8 @@
 
 ``articles_changed`` is sent inside the writing transaction, after articles were
 created, edited, published, unpublished or bulk-loaded (bulk writes skip
-``post_save``). ``ids`` is the list of affected article ids.
+``post_save``). ``ids`` is the list of affected article ids; a sender that may have
+moved articles to another edition passes ``languages``, the editions they were in.
 """
 
 from django.dispatch import Signal

@@ -29,6 +29,13 @@ logger = logging.getLogger("dastan.rates")
 
 TICKER_CACHE_KEY = "dastan:rates:ticker"
 MARKETS_CACHE_KEY = "dastan:rates:markets"
+
+
+def markets_cache_key(edition: str) -> str:
+    """Return the markets table's cache key in ``edition`` (its chart labels are words)."""
+    return f"{MARKETS_CACHE_KEY}:{edition}"
+
+
 # A source that publishes nothing for this long is not on a holiday: it has stopped.
 MAX_GAP_DAYS = 14
 # The ticker looks this far back through a source's newest rows for a usable one.

@@ -15,11 +15,17 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from dastan.editions.conf import edition_codes
 from dastan.rates import conf, selectors
 from dastan.rates.models import RateCorrection, RateObservation
 from dastan.rates.providers import ProviderError, Rate, get_provider
 from dastan.rates.providers.base import BaseProvider, require
-from dastan.rates.selectors import MARKETS_CACHE_KEY, TICKER_CACHE_KEY, StoredRate
+from dastan.rates.selectors import (
+    MARKETS_CACHE_KEY,
+    TICKER_CACHE_KEY,
+    StoredRate,
+    markets_cache_key,
+)
 from dastan.rates.validation import Refusal, change_problem, rate_problem
 
 logger = logging.getLogger("dastan.rates")
@@ -282,7 +288,8 @@ def rates_store(rates: Iterable[Rate], *, fetched_at: datetime | None = None) ->
     RateObservation.objects.bulk_create(new)
     if result.created or result.corrected:
         # The ticker and the markets table are built from these rows.
-        cache.delete_many([TICKER_CACHE_KEY, MARKETS_CACHE_KEY])
+        markets = [markets_cache_key(code) for code in edition_codes()]
+        cache.delete_many([TICKER_CACHE_KEY, *markets])
     return result
 
 

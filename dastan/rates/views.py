@@ -10,10 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 
+from dastan.editions.addresses import edition_current
 from dastan.rates import conf, selectors
 from dastan.rates.charts import history_svg
 from dastan.rates.formatting import format_value
-from dastan.rates.services import MARKETS_CACHE_KEY
 from dastan.web.decorators import read_only
 
 
@@ -39,10 +39,11 @@ def currency_or_404(code: str) -> str:
 def markets(request: HttpRequest) -> HttpResponse:
     """Show every currency's latest rate, change and a 90-day chart."""
     days = conf.rates_setting("HISTORY_DAYS")
-    rows = cache.get(MARKETS_CACHE_KEY)
+    key = selectors.markets_cache_key(edition_current(request))
+    rows = cache.get(key)
     if rows is None:
         rows = markets_rows(days)
-        cache.set(MARKETS_CACHE_KEY, rows, conf.rates_setting("CACHE_TIMEOUT"))
+        cache.set(key, rows, conf.rates_setting("CACHE_TIMEOUT"))
     context = {"rows": rows, "days": days, "quote": conf.rates_setting("QUOTE")}
     return render(request, "rates/markets.html", context)
 

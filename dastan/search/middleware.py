@@ -1,4 +1,7 @@
-"""Send old WordPress search addresses (``/?s=...``, ``/page/2/?s=...``) to ``/search/``."""
+"""Send old WordPress search addresses (``/?s=...``, ``/page/2/?s=...``) to ``/search/``.
+
+Under an edition's prefix (Polylang's ``/ru/?s=...``) they go to that edition's search.
+"""
 
 from __future__ import annotations
 
@@ -21,8 +24,12 @@ class LegacySearchRedirectMiddleware:
 
     def __call__(self, request: HttpRequest):
         if "s" in request.GET and request.method in ("GET", "HEAD"):
-            paged = _WP_PAGED.match(request.path)
-            if request.path == "/" or paged:
+            # The edition's home ("/" or "/ru/"): EditionMiddleware has activated the edition.
+            home = reverse("web:home")
+            path = request.path
+            within = "/" + path[len(home) :] if path.startswith(home) else ""
+            paged = _WP_PAGED.match(within)
+            if within == "/" or paged:
                 params = {"q": request.GET.get("s", "")}
                 # WordPress reads a ``paged`` that is not a number as page 1.
                 page = page_number(paged.group(1) if paged else request.GET.get("paged"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -154,6 +154,21 @@ def _shown_total(
     return max(total, offset + found), exact
 
 
-def latest_articles(limit: int = 6) -> list[Article]:
-    """Return the newest listed public articles (offered when a search finds nothing)."""
-    return list(articles_public()[:limit])
+def latest_articles(*, edition: str, limit: int = 6) -> list[Article]:
+    """Return an edition's newest listed public articles (offered when a search finds nothing)."""
+    return list(articles_public(edition=edition)[:limit])
+
+
+def edition_counts(
+    query: Query, *, filters: Filters, editions: list[str]
+) -> dict[str, tuple[int, bool]]:
+    """Return, per edition, how many public articles match ``query`` and whether that is exact.
+
+    The other filters (section, dates) stay as the reader set them.
+    """
+    now = timezone.now()
+    backend = get_backend()
+    return {
+        code: backend.count(query, filters=replace(filters, language=code), now=now)
+        for code in editions
+    }

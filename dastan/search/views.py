@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from dastan.content.models import Author, Place, Section, Tag
+from dastan.editions.addresses import edition_current, edition_url
+from dastan.editions.conf import edition_codes, editions_all
 from dastan.search.backends.base import Filters
 from dastan.search.query import parse
-from dastan.search.selectors import article_search, latest_articles
+from dastan.search.selectors import article_search, edition_counts, latest_articles
 from dastan.web.decorators import read_only
 from dastan.web.paging import page_number_or_404
 
@@ -31,15 +32,13 @@ def _date(raw: str | None, *, end: bool = False) -> dt.datetime | None:
 
 
 def _language(request: HttpRequest) -> str | None:
-    """Return the edition to search: ``lang`` if valid, ``all`` for every one, else the reader's."""
-    known = {code for code, _ in settings.LANGUAGES}
+    """Return the edition to search: ``lang`` if valid, ``all`` for every one, else the page's."""
     wanted = request.GET.get("lang", "")
     if wanted == "all":
         return None
-    if wanted in known:
+    if wanted in edition_codes():
         return wanted
-    current = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
-    return current if current in known else settings.LANGUAGE_CODE[:2]
+    return edition_current(request)
 
 
 def _filters(request: HttpRequest) -> tuple[Filters, dict]:
@@ -70,7 +69,15 @@ def search(request: HttpRequest) -> HttpResponse:
     order = "date" if request.GET.get("sort") == "date" else "relevance"
     filters, chosen = _filters(request)
     kept = {k: request.GET[k][:300] for k in KEPT_PARAMS if request.GET.get(k)}
+    edition = edition_current(request)
+    # The same search on each edition's page (the switcher); a chosen language stays chosen.
+    alternates = {
+        code: edition_url("search:search", code) + (f"?{urlencode(kept)}" if kept else "")
+        for code in edition_codes()
+    }
     context = {
+        "editions": editions_all(),
+        "alternates": alternates,
         "query": raw[:300],
         "order": order,
         "language": filters.language or "all",
@@ -79,10 +86,33 @@ def search(request: HttpRequest) -> HttpResponse:
         "base_query": urlencode({k: v for k, v in kept.items() if k != "section"}),
     }
     if query.is_empty:
-        context.update(page_obj=None, latest=latest_articles() if raw.strip() else [])
+        context.update(
+            page_obj=None, latest=latest_articles(edition=edition) if raw.strip() else []
+        )
         return render(request, "search/results.html", context)
     page_obj = article_search(query, filters=filters, order=order, page=page)
     context["page_obj"] = page_obj
     if not page_obj.articles and not (page_obj.too_deep or page_obj.past_end):
-        context["latest"] = latest_articles()
+        context["latest"] = latest_articles(edition=edition)
+        context["other_editions"] = _other_editions(query, filters, kept)
     return render(request, "search/results.html", context)
+
+
+def _other_editions(query, filters: Filters, kept: dict) -> list[dict]:
+    """Return the editions other than the one searched that have matches, with their counts.
+
+    Each links to the same search on that edition's page. Nothing when every
+    edition was searched already.
+    """
+    if filters.language is None:
+        return []
+    others = [e for e in editions_all() if e.code != filters.language]
+    counts = edition_counts(query, filters=filters, editions=[e.code for e in others])
+    params = {k: v for k, v in kept.items() if k != "lang"}
+    found = []
+    for e in others:
+        total, exact = counts[e.code]
+        if total:
+            url = edition_url("search:search", e.code) + f"?{urlencode(params)}"
+            found.append({"edition": e, "count": total, "exact": exact, "url": url})
+    return found

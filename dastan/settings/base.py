@@ -41,12 +41,15 @@ INSTALLED_APPS = [
     "dastan.rates",
     "dastan.importers",
     "dastan.redirects",
+    "dastan.editions",
     "dastan.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before CommonMiddleware: the edition decides which URL patterns match (/ru/...).
+    "dastan.editions.middleware.EditionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -185,8 +188,16 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Editions are Django languages: LANGUAGE_CODE is the default edition at /, each other one
+# is served under /<code>/. DASTAN_EDITIONS adds each one's name in its own language (the
+# header's switcher) and its hreflang. See docs/editions.md to add one (Kazakh: "kk").
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Russian")]
+DASTAN_EDITIONS = {
+    "en": {"NAME": "English", "HREFLANG": "en"},
+    "ru": {"NAME": "Русский", "HREFLANG": "ru"},
+}
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.env_str("TIME_ZONE", "Asia/Almaty")
 USE_I18N = True
 USE_TZ = True

@@ -1,8 +1,9 @@
 """Rendered listings kept in the cache until the content changes.
 
-A key holds the content version, so any write makes it stale; an entry also
-expires when the next scheduled article goes public, so a scheduled story
-appears on time even on a cached page.
+A key names the edition and holds its content version (shared and the
+edition's), so a write to one edition's article makes only that edition's
+pages stale; an entry also expires when the next scheduled article goes
+public, so a scheduled story appears on time even on a cached page.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from dastan.content.selectors import next_scheduled_at
 from dastan.content.versioning import content_version
+from dastan.editions.addresses import edition_current
 
 T = TypeVar("T")
 
@@ -22,13 +24,14 @@ T = TypeVar("T")
 FRAGMENT_TIMEOUT = 300
 
 
-def cached_fragment(name: str, render: Callable[[], T]) -> T:
-    """Return what ``render`` makes for ``name`` (HTML, or a dict of page parts).
+def cached_fragment(name: str, render: Callable[[], T], *, edition: str | None = None) -> T:
+    """Return what ``render`` makes for ``name`` in ``edition`` (the active one by default).
 
     The cached value is used while the content version and its expiry hold;
     ``None`` (nothing to show) is never cached.
     """
-    key = f"web:fragment:{content_version()}:{name}"
+    edition = edition or edition_current()
+    key = f"web:fragment:{edition}:{content_version(edition)}:{name}"
     now = timezone.now().timestamp()
     hit = cache.get(key)
     if hit is not None and hit[1] > now:

@@ -111,6 +111,18 @@ class MarketsPageTests:
         rates_store([Rate("USD", "KZT", Decimal("470.1"), 1, today + timedelta(days=1), "nbk")])
         assert "470.1" in client.get("/markets/").content.decode()
 
+    def test_each_edition_has_its_page_and_cache(self, client, rates):
+        """/ru/markets/ links its own data; new rates refresh every edition's table."""
+        from dastan.rates.providers import Rate
+        from dastan.rates.services import rates_store
+
+        html = client.get("/ru/markets/").content.decode()
+        assert 'href="/ru/markets/UZS.csv"' in html
+        client.get("/markets/")
+        rates_store([Rate("USD", "KZT", Decimal("470.1"), 1, timezone.localdate(), "nbk")])
+        assert "470.1" in client.get("/ru/markets/").content.decode()
+        assert "470.1" in client.get("/markets/").content.decode()
+
     def test_empty(self, client):
         """Without rates the page says so."""
         assert b"No exchange rates have been fetched yet" in client.get("/markets/").content

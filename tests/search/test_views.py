@@ -70,6 +70,35 @@ class SearchPageContract:
         assert "of 1" in client.get("/search/", {"q": "суд", "lang": "ru"}).content.decode()
         assert "of 9" in client.get("/search/", {"q": "Almaty", "lang": "all"}).content.decode()
 
+    def test_default_edition_is_the_pages(self, client, archive):
+        """/ru/search/ searches the Russian edition; its switcher keeps the query."""
+        html = client.get("/ru/search/", {"q": "суд"}).content.decode()
+        assert "Суд в Алматы" in html
+        assert "Court ruling" not in html
+        assert '<option value="ru" lang="ru" selected>' in html
+        assert 'href="/search/?q=%D1%81%D1%83%D0%B4" hreflang="en"' in html
+
+    def test_language_choice_is_kept(self, client, archive):
+        html = client.get("/ru/search/", {"q": "court", "lang": "en"}).content.decode()
+        assert "Viewing results 1 - 6 of 8" in html
+        assert '<option value="en" lang="en" selected>' in html
+        assert "lang=en&amp;page=2" in html
+
+    def test_zero_results_offer_the_other_editions_with_counts(self, client, archive):
+        """Nothing in English: the Russian edition is offered with its count; latest is English."""
+        html = client.get("/search/", {"q": "суд"}).content.decode()
+        offer = html[html.index('class="search-editions"') :]
+        assert 'href="/ru/search/?q=%D1%81%D1%83%D0%B4"' in offer
+        assert '<span class="count">1</span>' in offer
+        latest = html[html.index('class="search-latest"') :]
+        assert "Court ruling" in latest and "Суд в Алматы" not in latest
+
+    def test_zero_results_everywhere_offer_no_edition(self, client, archive):
+        html = client.get("/ru/search/", {"q": "zzzqqq"}).content.decode()
+        assert 'class="search-editions"' not in html
+        latest = html[html.index('class="search-latest"') :]
+        assert "Суд в Алматы" in latest and "Court ruling" not in latest
+
     def test_deep_page_asks_to_refine(self, client, archive, settings):
         """Past the paging limit the page asks for a narrower query instead of scanning."""
         settings.DASTAN_SEARCH = {"MAX_RESULTS": 12}

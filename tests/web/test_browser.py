@@ -93,6 +93,18 @@ class DemoSiteTests:
         assert browser.find_element(By.CSS_SELECTOR, "article.story h1").text == title
         assert browser.find_element(By.CSS_SELECTOR, ".story__body p").text
 
+    def test_reader_switches_to_the_russian_edition(self, demo_site, browser):
+        """The header's switcher leads to /ru/, whose cards are all Russian articles."""
+        browser.get(demo_site["base"] + "/")
+        browser.find_element(By.CSS_SELECTOR, "nav.editions a[hreflang=ru]").click()
+        WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith("/ru/"))
+        assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ru"
+        links = browser.find_elements(By.CSS_SELECTOR, "article.card h3 a")
+        assert links
+        assert all("/ru/" in a.get_attribute("href") for a in links)
+        browser.find_element(By.CSS_SELECTOR, "nav.editions a[hreflang=en]").click()
+        WebDriverWait(browser, 10).until(lambda b: not b.current_url.endswith("/ru/"))
+
     def test_editor_logs_in_to_the_back_office(self, demo_site, browser):
         assert "login: editor / password: dastan-demo-editor" in demo_site["login"]
         browser.get(demo_site["base"] + "/admin/")

@@ -49,4 +49,4 @@ class RedisCacheTests:
         raw = redis.Redis.from_url(REDIS_URL)
         keys = [k.decode() for k in raw.keys("dastan-test:*")]
         assert any(NAVIGATION_CACHE_KEY in k for k in keys)
-        assert redis_cache.get(NAVIGATION_CACHE_KEY) == [("Economy", "/section/economy/")]
+        assert redis_cache.get(f"{NAVIGATION_CACHE_KEY}:en") == [("Economy", "/section/economy/")]

@@ -4,7 +4,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from dastan.content import services
+from dastan.content import selectors, services
 from dastan.content.models import Article
 from tests.factories import ArticleFactory, SectionFactory
 
@@ -55,3 +55,35 @@ class CachedArticleTests:
         assert client.get(article.get_absolute_url()).status_code == 200
         services.article_unpublish(article)
         assert client.get(article.get_absolute_url()).status_code == 404
+
+
+class CachePerEditionTests:
+    def test_an_edition_has_its_own_cached_pages(self, client):
+        """The same path under two prefixes never shares a cached fragment."""
+        ArticleFactory(title="English story")
+        ArticleFactory(title="Русская история", language="ru")
+        assert "Русская история" not in client.get("/").content.decode()
+        assert "English story" not in client.get("/ru/").content.decode()
+
+    def test_a_change_in_one_edition_keeps_the_others_cache(self, client):
+        """Editing an English article re-renders English listings only."""
+        english = ArticleFactory(title="English story")
+        ArticleFactory(title="Русская история", language="ru")
+        client.get("/")
+        client.get("/ru/")
+        english.title = "English story, edited"
+        with mock.patch(
+            "dastan.content.selectors.home_blocks", wraps=selectors.home_blocks
+        ) as rendered:
+            services.article_save(english)
+            assert "English story, edited" in client.get("/").content.decode()
+            assert "Русская история" in client.get("/ru/").content.decode()
+        assert [c.kwargs["edition"] for c in rendered.call_args_list] == ["en"]
+
+    def test_a_shared_change_reaches_every_edition(self, client):
+        section = SectionFactory(name="Energy", slug="energy")
+        ArticleFactory(section=section, language="ru")
+        assert "Energy" in client.get("/ru/").content.decode()
+        section.names = {"ru": "Энергетика"}
+        section.save()
+        assert "Энергетика" in client.get("/ru/").content.decode()

@@ -9,11 +9,13 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import escape_uri_path
 
 from dastan.content import selectors
 from dastan.content.models import Author, Place, Section, Tag
+from dastan.editions.addresses import edition_current
+from dastan.editions.conf import edition_code, edition_codes, editions_all
 from dastan.importers.selectors import article_attachments
 from dastan.redirects.middleware import legacy_redirect_get
 from dastan.rendering import reading_time, render_body
@@ -24,31 +26,43 @@ from dastan.web.paging import page_number_or_404, paginate
 
 @read_only
 def home(request: HttpRequest) -> HttpResponse:
-    """Show the latest articles and a block per navigation section."""
+    """Show the edition's latest articles and a block per navigation section."""
+    edition = edition_current(request)
     blocks = cached_fragment(
         "home",
-        lambda: render_to_string("components/home_blocks.html", selectors.home_blocks()),
+        lambda: render_to_string(
+            "components/home_blocks.html", selectors.home_blocks(edition=edition)
+        ),
     )
     return render(request, "pages/home.html", {"blocks": blocks})
 
 
 @read_only
 def article(request: HttpRequest, year: int, month: str, day: str, slug: str) -> HttpResponse:
-    """Show a public article; an address with the wrong date redirects to the right one.
+    """Show a public article; an address with the wrong date or edition redirects to the right one.
 
-    The rendered article is cached until the content changes, so a busy story
-    costs no query at all.
+    The rendered article is cached until its edition's content changes, so a
+    busy story costs no query at all. An article asked for under another
+    edition's prefix is not cached there: that address only redirects.
     """
+    edition = edition_current(request)
+    elsewhere: list[str] = []
 
     def render_page() -> dict | None:
         item = selectors.article_public_get(slug=slug)
-        return None if item is None else article_page(item)
+        if item is None:
+            return None
+        if edition_code(item.language) != edition:
+            elsewhere.append(item.get_absolute_url())
+            return None
+        return article_page(item)
 
-    page = cached_fragment(f"article:{slug}", render_page)
-    if page is None:
+    page = cached_fragment(f"article:{slug}", render_page, edition=edition)
+    if page is None and not elsewhere:
         raise Http404("No such article")
+    url = page["url"] if page is not None else elsewhere[0]
     # request.path is decoded and the stored address is IRI-encoded (a Cyrillic slug).
-    if escape_uri_path(request.path) != page["url"]:
+    if escape_uri_path(request.path) != url:
         # An imported site's permalink can share the slug of another article:
         # the address's own redirect wins over "same slug, other date".
         legacy = legacy_redirect_get(request.path)
@@ -57,26 +71,47 @@ def article(request: HttpRequest, year: int, month: str, day: str, slug: str) ->
             if target is None:
                 raise Http404("No such article")
             return redirect(target, permanent=True)
-        return redirect(page["url"], permanent=True)
+        return redirect(url, permanent=True)
     return render(request, "pages/article.html", {"page": page})
 
 
 def article_page(item, *, preview: bool = False) -> dict:
-    """Return the parts of an article page: its address, head values and rendered main block."""
-    context = {
-        "article": item,
-        "body": render_body(item.body, resolve_attachments=article_attachments(item)),
-        "reading_minutes": reading_time(item.body),
-        "bylines": list(item.bylines.all()),
-        "preview": preview,
-    }
+    """Return the parts of an article page: its address, head values and rendered main block.
+
+    It is rendered in the article's own edition (interface strings, section and
+    tag names), and ``translations`` maps each edition with a public
+    translation to its address, the article's own included.
+    """
+    with translation.override(edition_code(item.language)):
+        # A translation in a language that is no (longer an) edition has no page to link.
+        translations = {
+            t.language: t.get_absolute_url()
+            for t in selectors.article_translations(item)
+            if t.language in edition_codes()
+        }
+        url = item.get_absolute_url()
+        translations[edition_code(item.language)] = url
+        context = {
+            "article": item,
+            "body": render_body(item.body, resolve_attachments=article_attachments(item)),
+            "reading_minutes": reading_time(item.body),
+            "bylines": list(item.bylines.all()),
+            "preview": preview,
+            "other_editions": [
+                {"edition": e, "url": translations[e.code]}
+                for e in editions_all()
+                if e.code in translations and e.code != edition_code(item.language)
+            ],
+        }
+        main = render_to_string("components/article_main.html", context)
     return {
-        "url": item.get_absolute_url(),
+        "url": url,
         "title": item.title,
         "language": item.language,
         "description": item.teaser,
         "noindex": preview,
-        "main": render_to_string("components/article_main.html", context),
+        "main": main,
+        "translations": translations,
     }
 
 
@@ -90,6 +125,7 @@ def _listing(
         return render_to_string("components/listing_results.html", {"page_obj": page})
 
     # Parsed before it becomes part of the cache key: one key per page, whatever the spelling.
+    # The path holds the edition's prefix, and the fragment's key names the edition too.
     name = f"listing:{request.path}:{page_number_or_404(request)}"
     context = {
         "heading": heading,
@@ -105,8 +141,8 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
     obj = get_object_or_404(Section, slug=slug)
     return _listing(
         request,
-        heading=obj.name,
-        articles=lambda: selectors.articles_in_section(obj),
+        heading=obj.local_name,
+        articles=lambda: selectors.articles_in_section(obj, edition=edition_current(request)),
         kind="Section",
         obj=obj,
     )
@@ -117,8 +153,8 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
     obj = get_object_or_404(Tag, slug=slug)
     return _listing(
         request,
-        heading=obj.name,
-        articles=lambda: selectors.articles_tagged(obj),
+        heading=obj.local_name,
+        articles=lambda: selectors.articles_tagged(obj, edition=edition_current(request)),
         kind="Tag",
         obj=obj,
     )
@@ -129,8 +165,8 @@ def place(request: HttpRequest, slug: str) -> HttpResponse:
     obj = get_object_or_404(Place, slug=slug)
     return _listing(
         request,
-        heading=obj.name,
-        articles=lambda: selectors.articles_in_place(obj),
+        heading=obj.local_name,
+        articles=lambda: selectors.articles_in_place(obj, edition=edition_current(request)),
         kind="Place",
         obj=obj,
     )
@@ -142,7 +178,7 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
     return _listing(
         request,
         heading=obj.name,
-        articles=lambda: selectors.articles_by_author(obj),
+        articles=lambda: selectors.articles_by_author(obj, edition=edition_current(request)),
         kind="Author",
         obj=obj,
     )
@@ -169,7 +205,7 @@ def year_archive(request: HttpRequest, year: int) -> HttpResponse:
     return _listing(
         request,
         heading=str(year),
-        articles=lambda: selectors.articles_between(start, end),
+        articles=lambda: selectors.articles_between(start, end, edition=edition_current(request)),
         kind="Archive",
     )
 
@@ -182,7 +218,7 @@ def month_archive(request: HttpRequest, year: int, month: str) -> HttpResponse:
     return _listing(
         request,
         heading=start.strftime("%B %Y"),
-        articles=lambda: selectors.articles_between(start, end),
+        articles=lambda: selectors.articles_between(start, end, edition=edition_current(request)),
         kind="Archive",
     )
 
@@ -198,7 +234,7 @@ def day_archive(request: HttpRequest, year: int, month: str, day: str) -> HttpRe
     return _listing(
         request,
         heading=start.strftime("%d %B %Y"),
-        articles=lambda: selectors.articles_between(start, end),
+        articles=lambda: selectors.articles_between(start, end, edition=edition_current(request)),
         kind="Archive",
     )
 
@@ -206,5 +242,6 @@ def day_archive(request: HttpRequest, year: int, month: str, day: str) -> HttpRe
 @read_only
 def corrections(request: HttpRequest) -> HttpResponse:
     """List every correction, clarification and update on public articles."""
-    page = paginate(request, selectors.corrections_public(), per_page=20)
+    corrections = selectors.corrections_public(edition=edition_current(request))
+    page = paginate(request, corrections, per_page=20)
     return render(request, "pages/corrections.html", {"page_obj": page})
