@@ -187,6 +187,8 @@ CONTENT_SECURITY_POLICY = {
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Russian")]
+# The interface catalogues: dastan/locale/<code>/LC_MESSAGES/django.po, compiled by `make`.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.env_str("TIME_ZONE", "Asia/Almaty")
 USE_I18N = True
 USE_TZ = True

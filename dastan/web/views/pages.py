@@ -11,6 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from dastan.content import selectors
 from dastan.content.models import Author, Place, Section, Tag
@@ -107,7 +110,7 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         heading=obj.name,
         articles=lambda: selectors.articles_in_section(obj),
-        kind="Section",
+        kind=_("Section"),
         obj=obj,
     )
 
@@ -119,7 +122,7 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         heading=obj.name,
         articles=lambda: selectors.articles_tagged(obj),
-        kind="Tag",
+        kind=_("Tag"),
         obj=obj,
     )
 
@@ -131,7 +134,7 @@ def place(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         heading=obj.name,
         articles=lambda: selectors.articles_in_place(obj),
-        kind="Place",
+        kind=pgettext("listing kind", "Place"),
         obj=obj,
     )
 
@@ -143,7 +146,7 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         heading=obj.name,
         articles=lambda: selectors.articles_by_author(obj),
-        kind="Author",
+        kind=_("Author"),
         obj=obj,
     )
 
@@ -170,7 +173,7 @@ def year_archive(request: HttpRequest, year: int) -> HttpResponse:
         request,
         heading=str(year),
         articles=lambda: selectors.articles_between(start, end),
-        kind="Archive",
+        kind=_("Archive"),
     )
 
 
@@ -181,9 +184,9 @@ def month_archive(request: HttpRequest, year: int, month: str) -> HttpResponse:
     start, end = _local_range((year, month_number, 1), following)
     return _listing(
         request,
-        heading=start.strftime("%B %Y"),
+        heading=date_format(start, "F Y"),
         articles=lambda: selectors.articles_between(start, end),
-        kind="Archive",
+        kind=_("Archive"),
     )
 
 
@@ -197,9 +200,9 @@ def day_archive(request: HttpRequest, year: int, month: str, day: str) -> HttpRe
     start, end = _local_range(date.timetuple()[:3], following.timetuple()[:3])
     return _listing(
         request,
-        heading=start.strftime("%d %B %Y"),
+        heading=date_format(start, "d E Y"),
         articles=lambda: selectors.articles_between(start, end),
-        kind="Archive",
+        kind=_("Archive"),
     )
 
 
