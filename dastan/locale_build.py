@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import polib
+from django.core import checks
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
@@ -37,6 +38,31 @@ def catalogues_compile(locale_dir: Path = LOCALE_DIR, *, stale_only: bool = Fals
             continue
         written.append(catalogue_compile(po_path))
     return written
+
+
+def stale_catalogues(locale_dirs: list[Path]) -> list[Path]:
+    """Return the ``.po`` files under ``locale_dirs`` whose ``.mo`` is missing or older."""
+    stale = []
+    for locale_dir in locale_dirs:
+        for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
+            mo_path = po_path.with_suffix(".mo")
+            if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+                stale.append(po_path)
+    return stale
+
+
+def check_catalogues(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Warn when a catalogue is not compiled: that edition would show English silently."""
+    from django.conf import settings
+
+    return [
+        checks.Warning(
+            f"The interface catalogue {po_path} has no up-to-date .mo file.",
+            hint="Run `make`, or `python -m dastan.locale_build` in a deployment.",
+            id="web.W001",
+        )
+        for po_path in stale_catalogues([Path(p) for p in settings.LOCALE_PATHS])
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:

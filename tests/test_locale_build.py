@@ -13,7 +13,7 @@ import polib
 import pytest
 from django.conf import settings
 
-from dastan.locale_build import catalogue_compile, catalogues_compile
+from dastan.locale_build import catalogue_compile, catalogues_compile, check_catalogues
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "ru" / "LC_MESSAGES" / "django.po"
@@ -106,3 +106,17 @@ class RussianCatalogueTests:
         # msgmerge offers a near match for a new string as a fuzzy entry: that counts as missing.
         missing = [e.msgid for e in fresh.untranslated_entries() + fresh.fuzzy_entries()]
         assert missing == []
+
+
+class CheckCataloguesTests:
+    def test_warns_until_compiled(self, tmp_path, settings):
+        """An uncompiled catalogue is a warning at start-up, not a silently English edition."""
+        po = write_po(tmp_path, [polib.POEntry(msgid="Markets", msgstr="Рынки")])
+        settings.LOCALE_PATHS = [tmp_path]
+        warnings = check_catalogues()
+        assert [w.id for w in warnings] == ["web.W001"] and str(po) in warnings[0].msg
+        catalogue_compile(po)
+        assert check_catalogues() == []
+
+    def test_the_shipped_catalogues_are_compiled_for_the_tests(self):
+        assert check_catalogues() == []
