@@ -245,3 +245,16 @@ class ContentLanguageTests:
         html = get_russian(client, russian_edition.get_absolute_url()).content.decode()
         assert "<h1>Выборы в маслихат: итоги дня 0</h1>" in html
         assert 'lang="ru"' not in html.split("<html", 1)[1].split(">", 1)[1]
+
+    def test_a_video_is_labelled_in_its_article_language(self, client, russian_edition):
+        """The player's label is part of the body: Russian in a Russian article on any edition."""
+        body = "<p>Смотрите запись.</p>\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n"
+        russian = ArticleFactory(title="Запись эфира", slug="zapis", language="ru", body=body)
+        english = ArticleFactory(title="The broadcast", slug="broadcast", language="en", body=body)
+        with translation.override("en"):
+            html = client.get(russian.get_absolute_url()).content.decode()
+        assert 'title="Видео на YouTube"' in html
+        with translation.override("ru"):
+            path = english.get_absolute_url()
+        html = get_russian(client, path).content.decode()
+        assert 'title="YouTube video"' in html

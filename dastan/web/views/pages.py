@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import escape_uri_path
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -64,11 +64,17 @@ def article(request: HttpRequest, year: int, month: str, day: str, slug: str) ->
     return render(request, "pages/article.html", {"page": page})
 
 
+def body_render(item) -> str:
+    """Render an article's body in its own language (a video's label is part of the content)."""
+    with translation.override(item.language or translation.get_language()):
+        return render_body(item.body, resolve_attachments=article_attachments(item))
+
+
 def article_page(item, *, preview: bool = False) -> dict:
     """Return the parts of an article page: its address, head values and rendered main block."""
     context = {
         "article": item,
-        "body": render_body(item.body, resolve_attachments=article_attachments(item)),
+        "body": body_render(item),
         "reading_minutes": reading_time(item.body),
         "bylines": list(item.bylines.all()),
         "preview": preview,
