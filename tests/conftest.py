@@ -12,6 +12,13 @@ def services_required() -> bool:
     return os.environ.get("DASTAN_TEST_REQUIRE_SERVICES") == "1"
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Build any interface catalogue older than its .po, so a bare ``pytest`` sees the edits."""
+    from dastan.locale_build import catalogues_compile
+
+    catalogues_compile(stale_only=True)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     from django.db import connection
 

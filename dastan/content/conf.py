@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 DEFAULTS: dict[str, Any] = {
     "NAME": "Dastan",
-    "TAGLINE": "News from Central Asia",
+    # Marked for translation: the default tagline is shown in each edition's language.
+    "TAGLINE": gettext_noop("News from Central Asia"),
     "BASE_URL": "http://127.0.0.1:8000",
     "PAGE_SIZE": 6,
     "EXCERPT_WORDS": 55,

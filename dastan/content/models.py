@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from dastan.content.images import VerifiedImageField
 from dastan.content.slugs import slug_reverse
@@ -133,9 +134,9 @@ class Tag(EditionNamed):
 
 class Place(EditionNamed):
     class Kind(models.TextChoices):
-        COUNTRY = "country", "Country"
-        REGION = "region", "Region"
-        CITY = "city", "City"
+        COUNTRY = "country", _("Country")
+        REGION = "region", _("Region")
+        CITY = "city", _("City")
 
     name = models.CharField(max_length=120)
     # The name on other editions' pages, by edition code ({"ru": "Экономика"}); the slug is shared.
@@ -201,10 +202,10 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SCHEDULED = "scheduled", "Scheduled"
-        PUBLISHED = "published", "Published"
-        UNPUBLISHED = "unpublished", "Unpublished"
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
@@ -347,9 +348,9 @@ class ArticleAuthor(models.Model):
 
 class Correction(models.Model):
     class Kind(models.TextChoices):
-        CORRECTION = "correction", "Correction"
-        CLARIFICATION = "clarification", "Clarification"
-        UPDATE = "update", "Update"
+        CORRECTION = "correction", _("Correction")
+        CLARIFICATION = "clarification", _("Clarification")
+        UPDATE = "update", _("Update")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CORRECTION)

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dastan.content.dates import published_at_error
 from dastan.content.models import Article, local_datetime
@@ -17,8 +18,8 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
 
     otp_token = forms.CharField(
         required=False,
-        label="Code from your authenticator app",
-        help_text="Leave empty if you have not set up an authenticator app.",
+        label=_("Code from your authenticator app"),
+        help_text=_("Leave empty if you have not set up an authenticator app."),
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
         ),
@@ -33,11 +34,11 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
         token = (data.get("otp_token") or "").strip()
         if not token:
             raise forms.ValidationError(
-                "Enter the code from your authenticator app.", code="token_required"
+                _("Enter the code from your authenticator app."), code="token_required"
             )
         if not device.verify_is_allowed()[0]:
             raise forms.ValidationError(
-                "Too many wrong codes: wait a minute and try again.", code="token_throttled"
+                _("Too many wrong codes: wait a minute and try again."), code="token_throttled"
             )
         if not device.verify_token(token):
             # A wrong code counts as a failed sign-in, so guessing codes also ends in a lockout.
@@ -46,14 +47,16 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
                 credentials={"username": user.get_username()},
                 request=self.request,
             )
-            raise forms.ValidationError("That code is wrong or has expired.", code="invalid_token")
+            raise forms.ValidationError(
+                _("That code is wrong or has expired."), code="invalid_token"
+            )
         user.otp_device = device
         return data
 
 
 class TOTPEnrolmentForm(forms.Form):
     token = forms.CharField(
-        label="Code shown by the app",
+        label=_("Code shown by the app"),
         max_length=8,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
@@ -64,12 +67,12 @@ class TOTPEnrolmentForm(forms.Form):
 class ArticleAdminForm(forms.ModelForm):
     # Typed without a scheme, an image address is HTTPS (Django 6's default too).
     featured_image_url = forms.URLField(
-        required=False, max_length=500, assume_scheme="https", label="Featured image URL"
+        required=False, max_length=500, assume_scheme="https", label=_("Featured image URL")
     )
     mark_revised = forms.BooleanField(
         required=False,
-        label="Mark as a real update",
-        help_text='Shows "Updated" with the note on the article. Leave unticked for typo fixes.',
+        label=_("Mark as a real update"),
+        help_text=_('Shows "Updated" with the note on the article. Leave unticked for typo fixes.'),
     )
 
     class Meta:
@@ -121,11 +124,11 @@ class ArticleAdminForm(forms.ModelForm):
         if status == Article.Status.SCHEDULED:
             when = data.get("published_at")
             if not when:
-                self.add_error("published_at", "A scheduled article needs its publication time.")
+                self.add_error("published_at", _("A scheduled article needs its publication time."))
             elif when <= timezone.now() and self.is_scheduling():
-                self.add_error("published_at", "A scheduled time must be in the future.")
+                self.add_error("published_at", _("A scheduled time must be in the future."))
         if data.get("mark_revised") and not data.get("revision_note"):
-            self.add_error("revision_note", "Say what changed: readers see this note.")
+            self.add_error("revision_note", _("Say what changed: readers see this note."))
         return data
 
     def is_scheduling(self) -> bool:

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from dastan.content import selectors, services
@@ -49,16 +50,16 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_member_required
 def twofactor(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: a QR code drawn here (no third party sees the key)."""
-    context = {**admin.site.each_context(request), "title": "Two-factor sign-in"}
+    context = {**admin.site.each_context(request), "title": _("Two-factor sign-in")}
     if totp_device_get(request.user) is not None:
         return render(request, "newsroom/enrol.html", {**context, "confirmed": True})
     device = totp_enrolment_start(request.user)
     form = TOTPEnrolmentForm(request.POST or None)
     if form.is_valid():
         if totp_enrolment_confirm(request, device, form.cleaned_data["token"]):
-            messages.success(request, "Two-factor sign-in is on: sign-ins now ask for a code.")
+            messages.success(request, _("Two-factor sign-in is on: sign-ins now ask for a code."))
             return redirect("admin:index")
-        form.add_error("token", "That code does not match: check the phone's clock and retry.")
+        form.add_error("token", _("That code does not match: check the phone's clock and retry."))
     url = device.config_url
     # segno writes plain SVG elements (no script, no style attribute): fine under the CSP.
     qr_svg = mark_safe(segno.make(url, error="m").svg_inline(scale=5))

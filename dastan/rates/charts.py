@@ -8,9 +8,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from dastan.rates.formatting import format_value
-from dastan.rates.selectors import HistoryPoint
+from dastan.rates.selectors import HistoryPoint, local_number
 
 TENTH = Decimal("0.1")
 
@@ -18,6 +19,11 @@ TENTH = Decimal("0.1")
 def coordinate(value: Decimal) -> str:
     """Round a pixel coordinate to a tenth."""
     return f"{value.quantize(TENTH, rounding=ROUND_HALF_UP):f}"
+
+
+def number(value: Decimal) -> str:
+    """Format a chart value in the active language ("0,002089" in Russian)."""
+    return local_number(format_value(value))
 
 
 def history_svg(
@@ -46,11 +52,16 @@ def history_svg(
 
     coords = [xy(p) for p in points]
     polyline = " ".join(f"{x},{y}" for x, y in coords)
-    description = (
-        f"From {format_value(first.value)} on {date_format(first.date, 'j F Y')} "
-        f"to {format_value(last.value)} on {date_format(last.date, 'j F Y')}; "
-        f"high {format_value(high)}, low {format_value(low)}."
-    )
+    description = gettext(
+        "From %(first)s on %(first_date)s to %(last)s on %(last_date)s; high %(high)s, low %(low)s."
+    ) % {
+        "first": number(first.value),
+        "first_date": date_format(first.date, "j E Y"),
+        "last": number(last.value),
+        "last_date": date_format(last.date, "j E Y"),
+        "high": number(high),
+        "low": number(low),
+    }
     dots = format_html_join(
         "", '<circle cx="{}" cy="{}" r="2.5" class="rates-chart__last"/>', [coords[-1]]
     )
@@ -68,8 +79,8 @@ def history_svg(
         slug=slug,
         label=label,
         desc=description,
-        high=format_value(high),
-        low=format_value(low),
+        high=number(high),
+        low=number(low),
         low_y=height - 2,
         points=polyline,
         dots=dots,

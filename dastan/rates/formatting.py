@@ -87,6 +87,11 @@ def format_change(percent: Decimal | None) -> str:
     return f"{sign}{abs(rounded):f}%"
 
 
+def localize_number(text: str, *, decimal: str, thousands: str) -> str:
+    """Rewrite a number written as "12,905.32" with a locale's separators ("12 905,32")."""
+    return text.translate(str.maketrans({",": thousands, ".": decimal}))
+
+
 def direction(percent: Decimal | None) -> str:
     """Return ``up``, ``down``, ``flat`` or ``unknown`` for a change."""
     if percent is None:

@@ -19,7 +19,8 @@ from django.core.cache import cache
 from django.db.models import CharField, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
+from django.utils.translation import gettext
 
 from dastan.rates import conf, formatting, validation
 from dastan.rates.models import RateObservation
@@ -53,7 +54,6 @@ class TickerRate:
     change: Decimal | None
     rate_date: date
     source: str
-    source_label: str
     stale: bool
 
     @property
@@ -61,7 +61,15 @@ class TickerRate:
         return f"{self.currency}/{self.quote}"
 
     @property
+    def value_plain(self) -> str:
+        """Return the shown value for machines: no grouping, a decimal point ("0.002089")."""
+        return self._value_text().replace(",", "")
+
+    @property
     def value_display(self) -> str:
+        return local_number(self._value_text())
+
+    def _value_text(self) -> str:
         return formatting.format_value(
             self.value,
             decimals=conf.rates_setting("DECIMALS"),
@@ -70,8 +78,8 @@ class TickerRate:
 
     @property
     def amount_display(self) -> str:
-        """Return local units per one quote unit ("12,905.32")."""
-        return formatting.format_amount(self.inverse)
+        """Return local units per one quote unit ("12,905.32"; "12 905,32" in Russian)."""
+        return local_number(formatting.format_amount(self.inverse))
 
     @property
     def inverse_display(self) -> str:
@@ -80,7 +88,12 @@ class TickerRate:
 
     @property
     def change_display(self) -> str:
-        return formatting.format_change(self.change)
+        return local_number(formatting.format_change(self.change))
+
+    @property
+    def source_label(self) -> str:
+        """Return the source's name in the active language (read at render, not cached)."""
+        return source_label(self.source)
 
     @property
     def direction(self) -> str:
@@ -88,12 +101,17 @@ class TickerRate:
 
     @property
     def date_display(self) -> str:
-        return date_format(self.rate_date, "j F Y")
+        # "E" is the month as a date needs it: "3 апреля 2025" in Russian, "3 April 2025".
+        return date_format(self.rate_date, "j E Y")
 
     @property
     def title(self) -> str:
         """Return the tooltip: the other direction, the source and the date."""
-        return f"{self.inverse_display}. {self.source_label}, rate for {self.date_display}"
+        return gettext("%(inverse)s. %(source)s, rate for %(date)s") % {
+            "inverse": self.inverse_display,
+            "source": self.source_label,
+            "date": self.date_display,
+        }
 
 
 @dataclass(frozen=True)
@@ -256,10 +274,17 @@ def previous_rate(rate: Rate) -> Decimal | None:
     return None
 
 
+def local_number(text: str) -> str:
+    """Return a number formatted by ``formatting`` with the active language's separators."""
+    return formatting.localize_number(
+        text, decimal=get_format("DECIMAL_SEPARATOR"), thousands=get_format("THOUSAND_SEPARATOR")
+    )
+
+
 def source_label(name: str) -> str:
-    """Return a source's human name ("National Bank of Kazakhstan")."""
+    """Return a source's human name ("National Bank of Kazakhstan") in the active language."""
     try:
-        return get_provider(name).label or name
+        return str(get_provider(name).label or name)
     except ProviderError:
         return name
 
@@ -329,7 +354,6 @@ def ticker_entry(currency: str, *, today: date) -> TickerRate | None:
         change=change_of(latest, rows[1] if len(rows) > 1 else None),
         rate_date=latest.rate_date,
         source=latest.source,
-        source_label=source_label(latest.source),
         stale=stale,
     )
 

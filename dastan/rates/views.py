@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 
 from dastan.editions.addresses import edition_current
@@ -44,24 +45,28 @@ def markets(request: HttpRequest) -> HttpResponse:
     if rows is None:
         rows = markets_rows(days)
         cache.set(key, rows, conf.rates_setting("CACHE_TIMEOUT"))
+    # Drawn per request, in the reader's language; the cached rows hold numbers only.
+    rows = [{**row, "chart": markets_chart(row, days)} for row in rows]
     context = {"rows": rows, "days": days, "quote": conf.rates_setting("QUOTE")}
     return render(request, "rates/markets.html", context)
 
 
 def markets_rows(days: int) -> list[dict]:
-    """Return the markets table: each currency's rate, history and chart (cached by the view)."""
-    rows = []
-    for rate in selectors.ticker_rates():
-        history = selectors.currency_history(rate.currency, days=days)
-        label = f"{rate.pair}, last {days} days"
-        rows.append(
-            {
-                "rate": rate,
-                "history": history,
-                "chart": history_svg(history, label=label, slug=rate.currency.lower()),
-            }
-        )
-    return rows
+    """Return the markets table: each currency's rate and history (cached by the view)."""
+    return [
+        {"rate": rate, "history": selectors.currency_history(rate.currency, days=days)}
+        for rate in selectors.ticker_rates()
+    ]
+
+
+def markets_chart(row: dict, days: int) -> str:
+    """Draw one row's history, titled in the active language."""
+    rate = row["rate"]
+    label = ngettext("%(pair)s, last %(days)d day", "%(pair)s, last %(days)d days", days) % {
+        "pair": rate.pair,
+        "days": days,
+    }
+    return history_svg(row["history"], label=label, slug=rate.currency.lower())
 
 
 def history_rows(code: str) -> tuple[str, list[selectors.HistoryPoint]]:

@@ -14,6 +14,8 @@ import re
 from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
+from django.utils.translation import gettext
+
 from dastan.rendering.markup import HTML_MARKUP, attrs, escape, safe_url, to_int
 from dastan.rendering.shortcodes import Shortcode, ShortcodeRegistry
 
@@ -77,7 +79,8 @@ def _youtube(host: str, path: str, query: dict[str, list[str]]) -> Video | None:
     start = _seconds(query.get("start", query.get("t", [""]))[0])
     if start:
         src += f"?start={start}"
-    return Video("youtube", src, "YouTube video")
+    # The player's name for screen readers, in the language the body is rendered in.
+    return Video("youtube", src, gettext("YouTube video"))
 
 
 def _seconds(value: str) -> int:
@@ -98,7 +101,7 @@ def _vimeo(path: str, query: dict[str, list[str]]) -> Video | None:
     unlisted = match.group(2) or query.get("h", [""])[0]
     if _HASH.match(unlisted):
         src += f"&h={unlisted}"
-    return Video("vimeo", src, "Vimeo video")
+    return Video("vimeo", src, gettext("Vimeo video"))
 
 
 def embed_html(url: str, *, width: int | None = None, height: int | None = None) -> str:

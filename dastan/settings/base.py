@@ -193,6 +193,7 @@ CONTENT_SECURITY_POLICY = {
 # header's switcher) and its hreflang. See docs/editions.md to add one (Kazakh: "kk").
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Russian")]
+# The interface catalogues: dastan/locale/<code>/LC_MESSAGES/django.po, compiled by `make`.
 DASTAN_EDITIONS = {
     "en": {"NAME": "English", "HREFLANG": "en"},
     "ru": {"NAME": "Русский", "HREFLANG": "ru"},

@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class WebConfig(AppConfig):
     name = "dastan.web"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from dastan.locale_build import check_catalogues
+
+        checks.register(check_catalogues)

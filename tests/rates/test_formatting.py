@@ -14,6 +14,7 @@ from dastan.rates.formatting import (
     format_change,
     format_value,
     inverse_change_percent,
+    localize_number,
     places_for,
 )
 
@@ -132,3 +133,17 @@ class LargeValueTests:
         """28 digits are not enough for 1e30 at 6 places; the precision grows to fit."""
         assert format_value(Decimal("1e30")) == f"{10**30:,}.000000"
         assert format_change(Decimal("1e40")).startswith("+10000000000")
+
+
+class LocalizeNumberTests:
+    def test_russian_separators(self):
+        """A narrow space groups thousands and a comma marks decimals, as Russian readers expect."""
+        assert localize_number("12,905.32", decimal=",", thousands="\xa0") == "12\xa0905,32"
+        assert localize_number("+0.58%", decimal=",", thousands="\xa0") == "+0,58%"
+
+    @given(st.decimals(min_value=-(10**9), max_value=10**9, allow_nan=False, places=6))
+    def test_reversible(self, value):
+        """Only the separators change: swapping them back gives the English text."""
+        english = format_value(value)
+        russian = localize_number(english, decimal=",", thousands="\xa0")
+        assert russian.replace(",", ".").replace("\xa0", ",") == english

@@ -13,7 +13,8 @@ import pytest
 from django.core.cache import cache
 from django.template import Context, Template
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -274,3 +275,27 @@ class HostileRowsPropertyTests:
                 assert written[(currency, date.fromisoformat(day), source)]
                 assert is_good(Decimal(rate), int(nominal), date.fromisoformat(day))
             assert client.get(f"/markets/{code}.json").status_code == 200
+
+
+class RussianTickerTests:
+    def test_labels_numbers_and_screen_reader_text(self, rates):
+        """In Russian the ticker reads decimal commas, Russian arrows' words and bank names."""
+        with translation.override("ru"):
+            html = render_ticker()
+        assert 'aria-label="Официальные курсы валют"' in html
+        assert '<span class="rates-sr">рост</span> +0,58%' in html
+        assert '<span class="rates-sr">без изменений</span> 0,00%' in html
+        assert "1 USD = 12\xa0905,32 UZS" in html
+        stale_day = timezone.localdate() - timedelta(days=30)
+        with translation.override("ru"):
+            month = date_format(stale_day, "E")
+        assert f"на {stale_day.day} {month}" in html
+        assert "Национальный банк Казахстана, курс на" in html
+
+    def test_one_cache_serves_both_languages(self, client, rates):
+        """The cached ticker and markets rows hold numbers; each language renders its own words."""
+        english = client.get("/markets/").content.decode()
+        with translation.override("ru"):
+            russian = client.get("/markets/").content.decode()
+        assert "KZT/USD, last 90 days" in english and "Official exchange rates" in english
+        assert "KZT/USD за последние 90 дней" in russian and "Official" not in russian

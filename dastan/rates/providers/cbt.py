@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext_lazy
+
 from dastan.rates.providers.base import BaseProvider, Rate, fixed_holidays
 
 
 class CBTProvider(BaseProvider):
     name = "cbt"
-    label = "Central Bank of Turkmenistan"
+    label = gettext_lazy("Central Bank of Turkmenistan")
     quote = "TMT"
     time_zone = "Asia/Ashgabat"
     default_url = "https://cbt.tm/kurs/{date:%Y}/{date:%d%m%Y}.xml"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext_lazy
+
 from dastan.rates.providers.base import BaseProvider, Rate, fixed_holidays
 
 
 class CBUProvider(BaseProvider):
     name = "cbu"
-    label = "Central Bank of Uzbekistan"
+    label = gettext_lazy("Central Bank of Uzbekistan")
     quote = "UZS"
     time_zone = "Asia/Tashkent"
     # The trailing slash is part of the address.

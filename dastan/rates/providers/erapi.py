@@ -9,12 +9,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy
+
 from dastan.rates.providers.base import BaseProvider, Rate
 
 
 class ERAPIProvider(BaseProvider):
     name = "erapi"
-    label = "ExchangeRate-API (open.er-api.com)"
+    label = gettext_lazy("ExchangeRate-API (open.er-api.com)")
     quote = ""  # every currency it lists, against base_code
     dated = False
     default_url = "https://open.er-api.com/v6/latest/USD"

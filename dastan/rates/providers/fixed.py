@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+from django.utils.translation import gettext_lazy
 
 from dastan.rates.providers.base import BaseProvider, Rate
 
@@ -23,7 +24,7 @@ DEFAULT_PEGS: dict[str, Any] = {"USD/TMT": {"rate": "3.5", "since": "2015-01-01"
 
 class FixedProvider(BaseProvider):
     name = "fixed"
-    label = "Official peg"
+    label = gettext_lazy("Official peg")
     quote = ""
     business_days = frozenset(range(7))
 

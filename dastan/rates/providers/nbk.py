@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date
 from xml.etree.ElementTree import Element
 
+from django.utils.translation import gettext_lazy
+
 from dastan.rates.providers.base import BaseProvider, Rate, fixed_holidays
 
 DATE_FORMATS = ("%d.%m.%Y", "%d.%m.%y")
@@ -15,7 +17,7 @@ DATE_FORMATS = ("%d.%m.%Y", "%d.%m.%y")
 
 class NBKProvider(BaseProvider):
     name = "nbk"
-    label = "National Bank of Kazakhstan"
+    label = gettext_lazy("National Bank of Kazakhstan")
     quote = "KZT"
     time_zone = "Asia/Almaty"
     default_url = "https://nationalbank.kz/rss/get_rates.cfm?fdate={date:%d.%m.%Y}"

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext_lazy
+
 from dastan.rates.providers.base import BaseProvider, Rate, fixed_holidays
 
 
 class NBKRProvider(BaseProvider):
     name = "nbkr"
-    label = "National Bank of the Kyrgyz Republic"
+    label = gettext_lazy("National Bank of the Kyrgyz Republic")
     quote = "KGS"
     time_zone = "Asia/Bishkek"
     dated = False

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from django.utils.translation import gettext_lazy
+
 from dastan.rates.providers.base import BaseProvider, Rate, fixed_holidays
 
 PROLOG = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -12,7 +14,7 @@ PROLOG = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 class NBTProvider(BaseProvider):
     name = "nbt"
-    label = "National Bank of Tajikistan"
+    label = gettext_lazy("National Bank of Tajikistan")
     quote = "TJS"
     time_zone = "Asia/Dushanbe"
     default_url = "https://www.nbt.tj/en/kurs/export_xml.php?date={date:%Y-%m-%d}&export=xmlout"

@@ -11,6 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.encoding import escape_uri_path
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from dastan.content import selectors
 from dastan.content.models import Author, Place, Section, Tag
@@ -75,6 +78,12 @@ def article(request: HttpRequest, year: int, month: str, day: str, slug: str) ->
     return render(request, "pages/article.html", {"page": page})
 
 
+def body_render(item) -> str:
+    """Render an article's body in its own language (a video's label is part of the content)."""
+    with translation.override(item.language or translation.get_language()):
+        return render_body(item.body, resolve_attachments=article_attachments(item))
+
+
 def article_page(item, *, preview: bool = False) -> dict:
     """Return the parts of an article page: its address, head values and rendered main block.
 
@@ -93,7 +102,7 @@ def article_page(item, *, preview: bool = False) -> dict:
         translations[edition_code(item.language)] = url
         context = {
             "article": item,
-            "body": render_body(item.body, resolve_attachments=article_attachments(item)),
+            "body": body_render(item),
             "reading_minutes": reading_time(item.body),
             "bylines": list(item.bylines.all()),
             "preview": preview,
@@ -143,7 +152,7 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         heading=obj.local_name,
         articles=lambda: selectors.articles_in_section(obj, edition=edition_current(request)),
-        kind="Section",
+        kind=_("Section"),
         obj=obj,
     )
 
@@ -155,7 +164,7 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         heading=obj.local_name,
         articles=lambda: selectors.articles_tagged(obj, edition=edition_current(request)),
-        kind="Tag",
+        kind=_("Tag"),
         obj=obj,
     )
 
@@ -167,7 +176,7 @@ def place(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         heading=obj.local_name,
         articles=lambda: selectors.articles_in_place(obj, edition=edition_current(request)),
-        kind="Place",
+        kind=pgettext("listing kind", "Place"),
         obj=obj,
     )
 
@@ -179,7 +188,7 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         heading=obj.name,
         articles=lambda: selectors.articles_by_author(obj, edition=edition_current(request)),
-        kind="Author",
+        kind=_("Author"),
         obj=obj,
     )
 
@@ -206,7 +215,7 @@ def year_archive(request: HttpRequest, year: int) -> HttpResponse:
         request,
         heading=str(year),
         articles=lambda: selectors.articles_between(start, end, edition=edition_current(request)),
-        kind="Archive",
+        kind=_("Archive"),
     )
 
 
@@ -217,9 +226,9 @@ def month_archive(request: HttpRequest, year: int, month: str) -> HttpResponse:
     start, end = _local_range((year, month_number, 1), following)
     return _listing(
         request,
-        heading=start.strftime("%B %Y"),
+        heading=date_format(start, "F Y"),
         articles=lambda: selectors.articles_between(start, end, edition=edition_current(request)),
-        kind="Archive",
+        kind=_("Archive"),
     )
 
 
@@ -233,9 +242,9 @@ def day_archive(request: HttpRequest, year: int, month: str, day: str) -> HttpRe
     start, end = _local_range(date.timetuple()[:3], following.timetuple()[:3])
     return _listing(
         request,
-        heading=start.strftime("%d %B %Y"),
+        heading=date_format(start, "d E Y"),
         articles=lambda: selectors.articles_between(start, end, edition=edition_current(request)),
-        kind="Archive",
+        kind=_("Archive"),
     )
 
 
