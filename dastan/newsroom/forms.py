@@ -6,9 +6,11 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from dastan.content.dates import published_at_error
 from dastan.content.models import Article, local_datetime
+from dastan.newsroom.preferences import staff_languages
 from dastan.newsroom.twofactor import totp_device_get
 
 
@@ -58,6 +60,16 @@ class TOTPEnrolmentForm(forms.Form):
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
         ),
+    )
+
+
+class StaffLanguageForm(forms.Form):
+    """The back office's language; only the languages in ``settings.LANGUAGES`` are accepted."""
+
+    language = forms.ChoiceField(
+        label=gettext_lazy("Back-office language"),
+        choices=staff_languages,
+        widget=forms.RadioSelect,
     )
 
 
