@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -21,8 +22,17 @@ from dastan.content.models import Article
 
 
 def editions() -> dict[str, str]:
-    """Return ``{code: name}`` for every edition an article can belong to."""
-    return {str(code): str(name) for code, name in Article._meta.get_field("language").choices}
+    """Return ``{code: name}`` for every edition, named in the active language.
+
+    Django's own catalogue names every language it knows in every language it speaks.
+    """
+    names = {}
+    for code, label in Article._meta.get_field("language").choices:
+        try:
+            names[str(code)] = str(translation.get_language_info(code)["name_translated"])
+        except KeyError:
+            names[str(code)] = str(label)
+    return names
 
 
 def translations_of(article: Article) -> list[Article]:

@@ -209,3 +209,13 @@ class EditionFilterTests:
         assert "Русская новость" in page and "English story" not in page
         page = client.get("/admin/content/article/?edition=xx").content.decode()
         assert "Русская новость" in page and "English story" in page
+
+    def test_writer_sees_the_button_on_a_published_article_they_cannot_edit(self, client):
+        """The view-only page still has the admin's form, so the button can post."""
+        client.force_login(staff("writer", WRITER))
+        article = ArticleFactory()
+        page = client.get(f"/admin/content/article/{article.pk}/change/").content.decode()
+        form = re.search(r'<form[^>]*id="article_form".*?</form>', page, flags=re.S)
+        assert form is not None
+        assert "csrfmiddlewaretoken" in form.group(0)
+        assert 'value="ru">Translate into Russian</button>' in form.group(0)
