@@ -94,6 +94,25 @@ class StaffMiddlewareLanguageTests:
         assert response.get("Content-Language") != "ru"
         assert translation.get_language() != "ru"  # nothing left behind in this thread
 
+    def test_the_choice_wins_over_locale_middleware(self, client, settings):
+        """Editions bring LocaleMiddleware, which reads the browser; the back office does not."""
+        at = settings.MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
+        settings.MIDDLEWARE = [
+            *settings.MIDDLEWARE[: at + 1],
+            "django.middleware.locale.LocaleMiddleware",
+            *settings.MIDDLEWARE[at + 1 :],
+        ]
+        editor, writer = staff("editor", EDITOR), staff("writer", WRITER)
+        staff_language_set(editor, "ru")
+        client.force_login(writer)
+        response = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="ru")
+        assert "Recent actions" in response.content.decode()
+        assert response["Content-Language"] == "en"
+        client.force_login(editor)
+        response = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en")
+        assert "Последние действия" in response.content.decode()
+        assert response["Content-Language"] == "ru"
+
     def test_the_sign_in_page_uses_the_site_language(self, client):
         response = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="ru")
         assert response["Content-Language"] == "en"
