@@ -153,6 +153,50 @@ def translations_link(articles: Sequence[Article]) -> uuid.UUID:
     return group
 
 
+def article_translation_create(article: Article, *, language: str, user=None) -> Article:
+    """Create a draft of ``article`` in the edition ``language``, linked as its translation.
+
+    The draft keeps the original's filing (sections, tags, places, bylines, featured image) and
+    text, for the translator to write over; its title carries the edition code until then.
+    An edition that already has a translation gets no second one (``translations_link``).
+    """
+    if language == article.language or (
+        article.translation_group
+        and Article.objects.filter(
+            translation_group=article.translation_group, language=language
+        ).exists()
+    ):
+        raise ValueError(f"The article already has a translation in the edition {language!r}")
+    base = unique_slug(f"{article.slug}-{language}", max_length=190)
+    taken = set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    draft = Article(
+        title=f"[{language.upper()}] {article.title}"[:300],
+        slug=unique_slug(base, taken=taken, max_length=200),
+        standfirst=article.standfirst,
+        body=article.body,
+        excerpt=article.excerpt,
+        language=language,
+        status=Article.Status.DRAFT,
+        section=article.section,
+        featured_image=article.featured_image,
+        featured_image_url=article.featured_image_url,
+        featured_image_caption=article.featured_image_caption,
+        featured_image_credit=article.featured_image_credit,
+        created_by=user,
+    )
+    with transaction.atomic():
+        article_save(draft)
+        draft.sections.set(article.sections.all())
+        draft.tags.set(article.tags.all())
+        draft.places.set(article.places.all())
+        ArticleAuthor.objects.bulk_create(
+            ArticleAuthor(article=draft, author_id=b.author_id, position=b.position)
+            for b in article.bylines.all()
+        )
+        translations_link([article, draft])
+    return draft
+
+
 def correction_create(article: Article, *, kind: str, text: str) -> Correction:
     """Append a correction, clarification or update note to ``article``."""
     return Correction.objects.create(article=article, kind=kind, text=text)

@@ -8,14 +8,17 @@ admin path (form, action, bulk edit) can go around it.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
-from django.http import Http404
-from django.urls import reverse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dastan.content import services
@@ -36,6 +39,13 @@ from dastan.newsroom.changelist import (
     published_column,
 )
 from dastan.newsroom.forms import ArticleAdminForm
+from dastan.newsroom.translations import (
+    EditionFilter,
+    article_change_url,
+    editions,
+    translations_of,
+    translations_panel,
+)
 from dastan.search.indexing import index_deferred
 
 admin.site.unregister([User, Group])
@@ -92,7 +102,7 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
     list_display = ["title", "status", published_column, "section", "language", "byline", "links"]
     list_filter = [
         "status",
-        "language",
+        EditionFilter,
         "section",
         "is_featured",
         "is_listed",
@@ -168,6 +178,71 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
         # A bulk action is one transaction, with each article indexed once at its end.
         with transaction.atomic(using=router.db_for_write(self.model)), index_deferred():
             return super().response_action(request, queryset)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            # Drawn by admin/content/article/change_form.html inside the change form.
+            context["translations_panel"] = translations_panel(
+                request, obj, can_add=self.has_add_permission(request)
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        translate = path(
+            "<path:object_id>/translate/",
+            self.admin_site.admin_view(self.translate_view),
+            name="content_article_translate",
+        )
+        return [translate, *super().get_urls()]
+
+    def translate_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Create a draft translation in the posted edition, or open the one there is."""
+        if request.method != "POST":
+            return redirect("admin:content_article_change", object_id)
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_view_permission(request, article):
+            raise Http404("No such article")
+        if not self.has_add_permission(request):
+            raise PermissionDenied("You cannot create articles.")
+        language = request.POST.get("language", "")
+        edition = editions().get(language)
+        if edition is None or language == article.language:
+            self.message_user(
+                request, _("Choose another edition to translate into."), messages.ERROR
+            )
+            return redirect(article_change_url(article))
+        existing = next((a for a in translations_of(article) if a.language == language), None)
+        if existing is not None:
+            return self._translation_exists(request, article, existing, edition)
+        with transaction.atomic(using=router.db_for_write(self.model)), index_deferred():
+            try:
+                draft = services.article_translation_create(
+                    article, language=language, user=request.user
+                )
+            except ValueError:
+                taken = _("The %(edition)s edition already has a translation.")
+                # Another request made it between the check and the write.
+                self.message_user(request, taken % {"edition": edition}, messages.WARNING)
+                return redirect(article_change_url(article))
+        self.message_user(
+            request,
+            _("Created a draft of “%(title)s” in the %(edition)s edition: translate it here.")
+            % {"title": article.title, "edition": edition},
+            messages.SUCCESS,
+        )
+        return redirect(article_change_url(draft))
+
+    def _translation_exists(
+        self, request: HttpRequest, article: Article, existing: Article, edition: str
+    ) -> HttpResponse:
+        if services.can_view(request.user, existing):
+            message = _("The %(edition)s edition already has this translation.")
+            self.message_user(request, message % {"edition": edition}, messages.INFO)
+            return redirect(article_change_url(existing))
+        # Someone else's draft: say the edition is taken, show nothing of it.
+        taken = _("The %(edition)s edition already has a translation.")
+        self.message_user(request, taken % {"edition": edition}, messages.WARNING)
+        return redirect(article_change_url(article))
 
     @admin.display(description="By")
     def byline(self, obj: Article) -> str:

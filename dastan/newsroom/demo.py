@@ -1,4 +1,7 @@
-"""The demo site: original articles, rates history and two staff accounts.
+"""The demo site: original articles in two editions, rates history and two staff accounts.
+
+The Russian articles were written in Russian, not translated word for word; some tell the same
+story as an English one and are linked to it as its translation (``translations.json``).
 
 Everything is keyed (articles on slug, accounts on username), so building the
 demo twice changes nothing.
@@ -7,19 +10,26 @@ demo twice changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import replace
 from pathlib import Path
 
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from dastan.content.models import Place, Section
-from dastan.content.services import articles_upsert
+from dastan.content.models import Article, Place, Section, Tag
+from dastan.content.services import articles_upsert, translations_link
 from dastan.importers.jsonlines import BATCH_SIZE, read_records
 from dastan.newsroom.roles import EDITOR, WRITER
 from dastan.rates.services import rates_load_demo
 
-DEMO_ARTICLES = Path(__file__).resolve().parents[1] / "demo_data" / "articles.jsonl"
+DEMO_DATA = Path(__file__).resolve().parents[1] / "demo_data"
+DEMO_ARTICLES = DEMO_DATA / "articles.jsonl"
+# [[slug, slug of its translation], ...]
+DEMO_TRANSLATIONS = DEMO_DATA / "translations.json"
+# {edition code: {"sections"|"tags"|"places": {name: name in that edition}}}
+DEMO_NAMES = DEMO_DATA / "names.json"
+NAMED_MODELS = {"sections": Section, "tags": Tag, "places": Place}
 SECTION_ORDER = ["Politics", "Economy", "Society", "Energy", "Environment", "Culture", "Sport"]
 COUNTRIES = {
     "Kazakhstan": ["Almaty", "Astana"],
@@ -71,6 +81,30 @@ def demo_structure_arrange() -> None:
                 city.save(update_fields=["kind", "country"])
 
 
+def demo_translations_link(path: Path = DEMO_TRANSLATIONS) -> int:
+    """Link the demo's articles to their translations; return how many pairs are linked."""
+    pairs = json.loads(path.read_text(encoding="utf-8"))
+    by_slug = Article.objects.in_bulk([slug for pair in pairs for slug in pair], field_name="slug")
+    linked = 0
+    for pair in pairs:
+        articles = [by_slug[slug] for slug in pair]
+        groups = {a.translation_group for a in articles}
+        if len(groups) != 1 or None in groups:
+            translations_link(articles)
+        linked += 1
+    return linked
+
+
+def demo_names_translate(path: Path = DEMO_NAMES) -> None:
+    """Give the demo's sections, tags and places their names in the other editions."""
+    for code, kinds in json.loads(path.read_text(encoding="utf-8")).items():
+        for kind, names in kinds.items():
+            for item in NAMED_MODELS[kind].objects.filter(name__in=names):
+                if item.names.get(code) != names[item.name]:
+                    item.names = {**item.names, code: names[item.name]}
+                    item.save(update_fields=["names"])
+
+
 def demo_accounts_create() -> dict[str, str]:
     """Create the demo editor and writer; return ``{username: password}``."""
     logins = {}
@@ -91,5 +125,7 @@ def demo_build() -> dict[str, str]:
     """Build the whole demo; return the staff logins."""
     demo_articles_load()
     demo_structure_arrange()
+    demo_translations_link()
+    demo_names_translate()
     rates_load_demo()
     return demo_accounts_create()

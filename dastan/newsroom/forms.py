@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dastan.content.dates import published_at_error
 from dastan.content.models import Article, local_datetime
+from dastan.newsroom.preferences import staff_languages
 from dastan.newsroom.twofactor import totp_device_get
 
 
@@ -61,6 +62,16 @@ class TOTPEnrolmentForm(forms.Form):
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
         ),
+    )
+
+
+class StaffLanguageForm(forms.Form):
+    """The back office's language; only the languages in ``settings.LANGUAGES`` are accepted."""
+
+    language = forms.ChoiceField(
+        label=_("Back-office language"),
+        choices=staff_languages,
+        widget=forms.RadioSelect,
     )
 
 

@@ -6,4 +6,5 @@ app_name = "newsroom"
 urlpatterns = [
     path("newsroom/preview/<int:pk>/", views.preview, name="preview"),
     path("newsroom/two-factor/", views.twofactor, name="twofactor"),
+    path("newsroom/language/", views.language, name="language"),
 ]

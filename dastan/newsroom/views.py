@@ -12,13 +12,15 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from dastan.content import selectors, services
 from dastan.content.models import local_datetime
-from dastan.newsroom.forms import TOTPEnrolmentForm
+from dastan.newsroom.forms import StaffLanguageForm, TOTPEnrolmentForm
+from dastan.newsroom.preferences import staff_language_get, staff_language_set
 from dastan.newsroom.twofactor import (
     totp_device_get,
     totp_enrolment_confirm,
@@ -70,6 +72,23 @@ def twofactor(request: HttpRequest) -> HttpResponse:
         required=twofactor_required(request.user),
     )
     return render(request, "newsroom/enrol.html", context)
+
+
+@never_cache
+@staff_member_required
+def language(request: HttpRequest) -> HttpResponse:
+    """Choose the back office's language; reader pages keep following their edition."""
+    form = StaffLanguageForm(
+        request.POST or None, initial={"language": staff_language_get(request.user)}
+    )
+    if form.is_valid():
+        staff_language_set(request.user, form.cleaned_data["language"])
+        # Said in the new language: the next page is the first one in it.
+        with translation.override(form.cleaned_data["language"]):
+            messages.success(request, _("The back office now uses this language."))
+        return redirect("admin:index")
+    context = {**admin.site.each_context(request), "title": _("Back-office language"), "form": form}
+    return render(request, "newsroom/language.html", context)
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
