@@ -108,7 +108,7 @@ class Editions:
                 self.prefixes.setdefault(code, term.slug)
         elif term.taxonomy == "post_translations":
             group = self.post_groups.setdefault(f"pll:{term.slug}", {})
-            for language, post_id in _id_map(term.description).items():
+            for post_id, language in _id_map(term.description).items():
                 group.setdefault(post_id, language)
         elif term.taxonomy == "term_translations":
             members = {language: term_id for term_id, language in _id_map(term.description).items()}
