@@ -134,3 +134,14 @@ class EditionsTests:
         editions.channel_language("ru-RU")
         item = Item(wp_id=5, terms=[ItemTerm("category", "news", "News")])
         assert editions.post_language(item) == ("ru", "")
+
+
+class ThirdEditionTests:
+    @override_settings(LANGUAGES=[("en", "English"), ("ru", "Russian"), ("kk", "Қазақша")])
+    def test_an_added_edition_is_read(self):
+        """Adding Kazakh to LANGUAGES is enough for its posts to import as Kazakh."""
+        assert edition_code("kk_KZ") == "kk"
+        editions = Editions()
+        item = Item(wp_id=9, terms=[ItemTerm("language", "kk", "Қазақша")])
+        editions.add_item(item)
+        assert editions.post_language(item) == ("kk", "")

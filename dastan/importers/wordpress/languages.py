@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from dastan.content.models import Language
 from dastan.importers.wordpress.phpdata import PhpDataError, php_unserialize
 from dastan.importers.wordpress.wxr import Item, Term
 
@@ -42,8 +41,8 @@ WPML_META = frozenset({WPML_LANGUAGE, WPML_SOURCE, WPML_GROUP})
 
 
 def edition_codes() -> list[str]:
-    """Return the languages an article can have (the editions)."""
-    return [code for code in Language.values]
+    """Return the editions' codes: Django's ``LANGUAGES`` lists the editions."""
+    return [code.lower() for code, _ in settings.LANGUAGES]
 
 
 def edition_code(value: str) -> str | None:
