@@ -275,6 +275,23 @@ def author_bio_fill(author: Author, *, bio: str) -> None:
     author.bio = bio
 
 
+def names_fill(names: dict[Section | Tag | Place, dict[str, str]]) -> None:
+    """Give sections, tags or places their name in other editions; keep any an editor set.
+
+    ``names`` maps each object to ``{edition code: name}``; a code the object
+    already has a name for is left as it is.
+    """
+    changed: dict[type, list] = {}
+    for obj, wanted in names.items():
+        current = dict(obj.names or {})
+        missing = {code: name for code, name in wanted.items() if name and not current.get(code)}
+        if missing:
+            obj.names = {**current, **missing}
+            changed.setdefault(type(obj), []).append(obj)
+    for model, objs in changed.items():
+        model.objects.bulk_update(objs, ["names"])
+
+
 def sections_file(sections: Sequence[Section]) -> None:
     """Save where sections sit: parent, description and whether the navigation shows them."""
     if sections:

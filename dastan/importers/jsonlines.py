@@ -4,8 +4,10 @@ Fields: ``title``, ``slug``, ``body_html``, ``excerpt`` (optional), ``author``
 (a name or a list of names), ``categories`` (section names, the first is the
 primary section), ``tags``, ``places`` (optional), ``language`` (default
 ``en``), ``published_at`` (ISO 8601 with offset), ``status`` (default
-``published``). A bad line is reported with its number and the reason; the
-good lines still load.
+``published``), ``translation_of`` (optional: the slug of the article this
+one translates, loaded before or in the same file; the two are linked as
+translations once every line is loaded). A bad line is reported with its
+number and the reason; the good lines still load.
 
 The file is read in bytes and decoded line by line, so one line that is not
 UTF-8 is one bad line, not the end of the import. A slug outside Django's
@@ -25,7 +27,7 @@ from django.db import DatabaseError
 
 from dastan.content.dates import published_at_error
 from dastan.content.models import Article, Language
-from dastan.content.services import ArticleRecord, articles_upsert
+from dastan.content.services import ArticleRecord, articles_upsert, translations_link
 from dastan.content.slugs import slug_is_valid, slug_normalise, slug_with_suffix
 
 BATCH_SIZE = 500
@@ -45,6 +47,10 @@ class LoadReport:
     errors: list[tuple[int, str]] = field(default_factory=list)
     # Lines loaded with a change worth knowing (a slug made valid or unique).
     notes: list[tuple[int, str]] = field(default_factory=list)
+    # Articles linked to the one they translate (``translation_of``), and the
+    # lines whose article loaded but could not be linked, with the reason.
+    linked: int = 0
+    unlinked: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def read(self) -> int:
@@ -106,6 +112,11 @@ def record_from_json(obj: object) -> ArticleRecord:
     language = _text(obj, "language") or Language.ENGLISH
     if language not in LANGUAGES:
         raise LineError(f"unknown language {language!r} (one of {', '.join(sorted(LANGUAGES))})")
+    target = _text(obj, "translation_of").strip()
+    if len(target) > SLUG_LIMIT:
+        raise LineError(f"translation_of is over {SLUG_LIMIT} characters")
+    if target and target == _text(obj, "slug").strip():
+        raise LineError("translation_of names the article itself")
     raw_date = _text(obj, "published_at")
     published_at = None
     if raw_date:
@@ -191,12 +202,17 @@ def _decoded(line: str | bytes, number: int) -> str:
 
 
 def read_records(
-    lines: Iterable[str | bytes], *, notes: list[tuple[int, str]] | None = None
+    lines: Iterable[str | bytes],
+    *,
+    notes: list[tuple[int, str]] | None = None,
+    translations: list[tuple[int, str, str]] | None = None,
 ) -> Iterator[tuple[int, ArticleRecord | LineError]]:
     """Yield ``(line number, record or error)`` for each non-blank line.
 
     ``lines`` may be bytes (each decoded on its own) or text. A slug that
-    was changed is noted in ``notes`` as ``(line number, what changed)``.
+    was changed is noted in ``notes`` as ``(line number, what changed)``;
+    a line's ``translation_of`` goes to ``translations`` as ``(line number,
+    slug, the slug it translates)``, for ``translations_apply``.
     """
     slugs = _Slugs()
     for number, raw in enumerate(lines, start=1):
@@ -221,7 +237,47 @@ def read_records(
             elif len(given) > SLUG_LIMIT:
                 why = f"is over {SLUG_LIMIT} characters"
             notes.append((number, f"slug {given!r} {why}: loaded as {record.slug!r}"))
+        target = (obj.get("translation_of") or "").strip()
+        if target and translations is not None:
+            translations.append((number, record.slug, target))
         yield number, record
+
+
+def translations_apply(pending: list[tuple[int, str, str]]) -> tuple[int, list[tuple[int, str]]]:
+    """Link each loaded article to the one it translates; return how many, and the refusals.
+
+    ``pending`` holds ``(line number, slug, translated slug)``. A target is
+    found by its slug as given, else as ``slug_normalise`` makes it. A
+    missing target, one in the same language, or a group that already has
+    the line's language is refused with the reason; a pair already linked
+    is left alone, so loading a file twice writes nothing.
+    """
+    wanted = {slug for _, slug, _ in pending}
+    for _, _, target in pending:
+        wanted |= {target, slug_normalise(target, max_length=SLUG_LIMIT)}
+    articles = {a.slug: a for a in Article.objects.filter(slug__in=wanted)}
+    linked, refused = 0, []
+    for number, slug, target in pending:
+        article = articles.get(slug)
+        if article is None:
+            continue  # the line's own article did not load: its error is reported
+        other = articles.get(target) or articles.get(slug_normalise(target, max_length=SLUG_LIMIT))
+        if other is None:
+            refused.append((number, f"translation_of {target!r}: no such article"))
+        elif other.language == article.language:
+            refused.append(
+                (number, f"translation_of {target!r} is in the same language ({article.language})")
+            )
+        elif article.translation_group and article.translation_group == other.translation_group:
+            continue
+        else:
+            try:
+                translations_link([article, other])
+            except ValueError as exc:
+                refused.append((number, f"translation_of {target!r}: {exc}"))
+                continue
+            linked += 1
+    return linked, refused
 
 
 def articles_load(
@@ -230,6 +286,7 @@ def articles_load(
     """Load every good line of ``stream`` (bytes, or text) in batches; report the bad ones."""
     report = LoadReport()
     batch: dict[str, tuple[int, ArticleRecord]] = {}
+    translations: list[tuple[int, str, str]] = []
 
     def count(result) -> None:
         report.created += len(result.created)
@@ -251,7 +308,7 @@ def articles_load(
             on_progress(len(batch))
         batch.clear()
 
-    for number, item in read_records(stream, notes=report.notes):
+    for number, item in read_records(stream, notes=report.notes, translations=translations):
         if isinstance(item, LineError):
             report.errors.append((number, str(item)))
             continue
@@ -263,4 +320,6 @@ def articles_load(
             flush()
     if batch:
         flush()
+    if translations:
+        report.linked, report.unlinked = translations_apply(translations)
     return report

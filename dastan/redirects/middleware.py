@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
 from dastan.content.conf import site_setting
@@ -36,8 +37,12 @@ class LegacyRedirectMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         reading = request.method in ("GET", "HEAD")
         # /?p=42 is the home page's address with a query: it never 404s, so
-        # the WordPress query forms are looked up before the view runs.
-        if reading and any(key in request.GET for key in QUERY_KEYS):
+        # the WordPress query forms are looked up before the view runs; so is
+        # Polylang's home of another language, /?lang=ru.
+        if reading and (
+            any(key in request.GET for key in QUERY_KEYS)
+            or (request.path == "/" and legacy_language(request.GET))
+        ):
             target = legacy_target(request.path, request.GET)
             if target is not None and target != request.get_full_path():
                 return HttpResponsePermanentRedirect(target)
@@ -61,11 +66,12 @@ def legacy_target(path: str, query) -> str | None:
     if not path.endswith("/"):
         path += "/"
     page = query.get("paged") or ""
+    language = legacy_language(query)
     for key in QUERY_KEYS:
         value = query.get(key)
         if value and "\x00" not in value:
             found = legacy_redirect_get(f"{path}?{key}={value}")
-            return _with_page(found, page) if found else None
+            return _with_page(found, page, language) if found else None
     candidates = _candidates(path, page)
     max_length = LegacyRedirect._meta.get_field("old_path").max_length
     wanted = [old for old, _ in candidates if len(old) <= max_length]
@@ -79,8 +85,15 @@ def legacy_target(path: str, query) -> str | None:
     }
     for old, old_page in candidates:
         if old in rows:
-            return _with_page(rows[old], old_page)
+            return _with_page(rows[old], old_page, language)
     return None
+
+
+def legacy_language(query) -> str:
+    """Return the edition Polylang's ``?lang=ru`` asks for ('' when none or unknown)."""
+    value = query.get("lang") or ""
+    codes = {code for code, _ in settings.LANGUAGES}
+    return value if value in codes else ""
 
 
 def _candidates(path: str, page: str) -> list[tuple[str, str]]:
@@ -124,8 +137,8 @@ def legacy_redirect_get(old_path: str) -> LegacyRedirect | None:
     )
 
 
-def _with_page(redirect: LegacyRedirect, page: str) -> str | None:
-    target = redirect.target()
+def _with_page(redirect: LegacyRedirect, page: str, language: str = "") -> str | None:
+    target = redirect.target(language)
     if target and page.isdigit() and int(page) > 1 and redirect.is_listing:
         number = dastan_page(int(page))
         if number > 1:

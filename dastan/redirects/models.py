@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 
 from dastan.content.models import Article, Author, Place, Section, Tag
 
@@ -39,18 +42,31 @@ class LegacyRedirect(models.Model):
     author = models.ForeignKey(Author, null=True, blank=True, on_delete=models.CASCADE)
     place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.CASCADE)
     target_url = models.CharField(max_length=500, blank=True)
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="The edition whose page a listing or home address opens ('' for the current).",
+    )
     source = models.CharField(max_length=40, default="wordpress")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.old_path
 
-    def target(self) -> str | None:
+    def target(self, language: str = "") -> str | None:
         """Return where the old address now lives, or None when it must stay a 404.
 
         An article that is not public (draft, unpublished, scheduled for
-        later) is never revealed through its old address.
+        later) is never revealed through its old address. A listing or the
+        home page opens in ``language``, else in the redirect's own edition
+        (a Russian category's old address opens the Russian section page);
+        an article's address is always in its own language.
         """
+        code = language or self.language
+        with translation.override(code) if code else contextlib.nullcontext():
+            return self._target()
+
+    def _target(self) -> str | None:
         kind = self.kind
         if kind == self.Kind.ARTICLE:
             article = self.article

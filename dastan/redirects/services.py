@@ -14,7 +14,16 @@ from dastan.redirects.models import LegacyRedirect
 
 # Rows per statement; also the size of the ``old_path IN (...)`` look-up.
 CHUNK = 500
-_COLUMNS = ("old_path", "kind", "article_id", "section_id", "tag_id", "author_id", "target_url")
+_COLUMNS = (
+    "old_path",
+    "kind",
+    "article_id",
+    "section_id",
+    "tag_id",
+    "author_id",
+    "target_url",
+    "language",
+)
 
 
 @dataclass(slots=True)
@@ -28,6 +37,8 @@ class RedirectRow:
     tag_id: int | None = None
     author_id: int | None = None
     target_url: str = ""
+    # The edition a listing or home address opens in ('' for the reader's current one).
+    language: str = ""
 
 
 @dataclass
@@ -92,6 +103,7 @@ def redirects_upsert(
                     r.tag_id,
                     r.author_id,
                     r.target_url,
+                    r.language,
                     site,
                     source,
                     now,
@@ -136,6 +148,7 @@ def redirect_slug_change(obj: Model, *, old_url: str) -> LegacyRedirect | None:
                 **{name: None for name in _KINDS if name != kind},
                 kind: obj,
                 "target_url": "",
+                "language": "",
                 "site": "",
                 "source": "dastan",
             },

@@ -9,7 +9,7 @@ from dastan.content import services
 from dastan.content.models import Article, Correction
 from dastan.content.signals import articles_changed
 from dastan.newsroom.roles import EDITOR, WRITER
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, SectionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +228,22 @@ class TranslationsLinkTests:
             services.translations_link([first, second])
         first.refresh_from_db()
         assert first.translation_group is None
+
+
+class NamesFillTests:
+    def test_names_are_added_and_an_editors_are_kept(self):
+        """Missing edition names are filled in; one an editor set stays as it is."""
+        economy = SectionFactory(names={"ru": "Экономика и финансы"})
+        tenge = TagFactory()
+        services.names_fill(
+            {economy: {"ru": "Экономика", "kk": "Экономика (kk)"}, tenge: {"ru": "Тенге"}}
+        )
+        economy.refresh_from_db()
+        tenge.refresh_from_db()
+        assert economy.names == {"ru": "Экономика и финансы", "kk": "Экономика (kk)"}
+        assert tenge.names == {"ru": "Тенге"}
+
+    def test_nothing_to_add_writes_nothing(self, django_assert_num_queries):
+        economy = SectionFactory(names={"ru": "Экономика"})
+        with django_assert_num_queries(0):
+            services.names_fill({economy: {"ru": "Другое", "kk": ""}})

@@ -261,3 +261,93 @@ class PublishedAtRangeTests:
             io.StringIO(line(status="scheduled", published_at="2031-01-01T00:00:00+00:00"))
         )
         assert report.created == 1
+
+
+def load(*lines: str):
+    return articles_load(io.StringIO("\n".join(lines) + "\n"))
+
+
+class TranslationOfTests:
+    def test_a_translation_is_linked_to_its_original(self):
+        """``translation_of`` names the original's slug; the two share a group."""
+        report = load(
+            line(),
+            line(
+                slug="som-ustoyal", title="Сом устоял", language="ru", translation_of="som-steadies"
+            ),
+        )
+        assert report.created == 2 and report.linked == 1 and report.unlinked == []
+        original = Article.objects.get(slug="som-steadies")
+        russian = Article.objects.get(slug="som-ustoyal")
+        assert original.translation_group is not None
+        assert russian.translation_group == original.translation_group
+
+    def test_the_original_may_come_later_or_be_loaded_before(self):
+        load(line(slug="a-en", title="A"))
+        report = load(
+            line(slug="b-ru", title="Б", language="ru", translation_of="c-en"),
+            line(slug="c-en", title="C"),
+            line(slug="a-ru", title="Атырау", language="ru", translation_of="a-en"),
+        )
+        assert report.linked == 2
+        groups = dict(Article.objects.values_list("slug", "translation_group"))
+        assert groups["b-ru"] == groups["c-en"] is not None
+        assert groups["a-ru"] == groups["a-en"] is not None
+        assert groups["a-en"] != groups["c-en"]
+
+    def test_a_missing_or_same_language_target_is_reported_and_the_article_loads(self):
+        report = load(
+            line(slug="other-en", title="Other"),
+            line(slug="x-ru", title="Хроника", language="ru", translation_of="no-such-article"),
+            line(slug="y-en", title="Y", translation_of="other-en"),
+        )
+        assert report.created == 3 and report.errors == [] and report.linked == 0
+        assert report.unlinked == [
+            (2, "translation_of 'no-such-article': no such article"),
+            (3, "translation_of 'other-en' is in the same language (en)"),
+        ]
+        assert not Article.objects.exclude(translation_group=None).exists()
+
+    def test_a_group_that_has_the_language_already_is_refused(self):
+        load(
+            line(),
+            line(slug="ru-1", title="Один", language="ru", translation_of="som-steadies"),
+        )
+        report = load(line(slug="ru-2", title="Два", language="ru", translation_of="som-steadies"))
+        assert report.linked == 0 and report.unlinked[0][0] == 1
+        assert "one article per language" in report.unlinked[0][1]
+        assert Article.objects.get(slug="ru-2").translation_group is None
+
+    def test_loading_twice_links_once_and_writes_nothing(self):
+        lines = (
+            line(),
+            line(slug="som-ru", title="Сом", language="ru", translation_of="som-steadies"),
+        )
+        load(*lines)
+        before = list(Article.objects.order_by("pk").values())
+        report = load(*lines)
+        assert report.unchanged == 2 and report.linked == 0 and report.unlinked == []
+        assert list(Article.objects.order_by("pk").values()) == before
+
+    @pytest.mark.parametrize(
+        ("value", "reason"),
+        [
+            (12, "'translation_of' must be a string"),
+            ("som-steadies", "translation_of names the article itself"),
+            ("x" * 201, "translation_of is over 200 characters"),
+        ],
+    )
+    def test_bad_values_are_bad_lines(self, value, reason):
+        report = load(line(translation_of=value))
+        assert report.errors == [(1, reason)]
+
+    def test_command_prints_unlinked_lines(self, tmp_path):
+        path = tmp_path / "articles.jsonl"
+        path.write_text(line(translation_of="nowhere", language="ru") + "\n", encoding="utf-8")
+        out, err = io.StringIO(), io.StringIO()
+        call_command("import", "articles", str(path), "--quiet-progress", stdout=out, stderr=err)
+        assert (
+            f"{path}:1: loaded, not linked: translation_of 'nowhere': no such article"
+            in err.getvalue()
+        )
+        assert "1 not linked" in out.getvalue()

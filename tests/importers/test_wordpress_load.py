@@ -595,3 +595,130 @@ class WxrEdgeValueTests:
         wordpress_import(path)
         article = Article.objects.get(title="Pingbacks And Trackbacks")
         assert (article.status, article.published_at) == ("draft", None)
+
+
+POLYLANG = DATA / "multilingual" / "polylang.xml"
+WPML = DATA / "multilingual" / "wpml.xml"
+
+
+class LanguageChangeTests:
+    def test_an_export_whose_language_changed_updates_the_articles(self, tmp_path):
+        """wptest.xml set to ru-RU re-imports as Russian: the change hash holds the language."""
+        wordpress_import(WPTEST)
+        assert set(Article.objects.values_list("language", flat=True)) == {"en"}
+        russian = edited_copy(
+            tmp_path, WPTEST, ("<language>en-US</language>", "<language>ru-RU</language>")
+        )
+        report = wordpress_import(russian)
+        total = Article.objects.count()
+        assert report.articles["updated"] == total and report.articles["unchanged"] == 0
+        assert set(Article.objects.values_list("language", flat=True)) == {"ru"}
+        again = wordpress_import(russian)
+        assert again.articles["unchanged"] == total
+
+
+class PolylangImportTests:
+    def test_two_linked_editions(self):
+        """Each post keeps its language; the translated pair shares one translation group."""
+        report = wordpress_import(POLYLANG)
+        languages = dict(Article.objects.values_list("slug", "language"))
+        assert languages == {
+            "tenge-steadies": "en",
+            "tenge-stabilizirovalsya": "ru",
+            "novyj-rynok": "ru",
+            "grain-exports-rise": "en",
+        }
+        english = Article.objects.get(slug="tenge-steadies")
+        russian = Article.objects.get(slug="tenge-stabilizirovalsya")
+        assert english.translation_group is not None
+        assert english.translation_group == russian.translation_group
+        alone = Article.objects.filter(slug__in=["novyj-rynok", "grain-exports-rise"])
+        assert list(alone.values_list("translation_group", flat=True)) == [None, None]
+        assert report.translations == {
+            "terms": 2,
+            "groups": 1,
+            "linked": 1,
+            "unchanged": 0,
+            "refused": 0,
+        }
+        assert report.source["multilingual"] == "polylang"
+        assert "Translations: 1 groups linked" in report.summary()
+
+    def test_translated_categories_are_one_section_with_a_russian_name(self):
+        wordpress_import(POLYLANG)
+        economy = Section.objects.get(slug="economy")
+        assert economy.names == {"ru": "Экономика"}
+        assert economy.description == "Markets, banks and budgets."
+        assert not Section.objects.filter(slug="ekonomika").exists()
+        russian = Article.objects.get(slug="tenge-stabilizirovalsya")
+        assert russian.section == economy
+        assert list(russian.tags.values_list("slug", flat=True)) == ["tenge"]
+        assert Tag.objects.get(slug="tenge").names == {"ru": "Тенге"}
+        assert Section.objects.get(slug="регионы").names == {}
+        # The Russian category's old addresses open the section in the Russian edition.
+        rows = LegacyRedirect.objects.filter(section=economy)
+        assert dict(rows.values_list("old_path", "language")) == {
+            "/category/economy/": "en",
+            "/en/category/economy/": "en",
+            "/?cat=2": "en",
+            "/category/ekonomika/": "ru",
+            "/ru/category/ekonomika/": "ru",
+            "/?cat=5": "ru",
+        }
+        homes = LegacyRedirect.objects.filter(kind=LegacyRedirect.Kind.HOME)
+        assert dict(homes.values_list("old_path", "language")) == {
+            "/": "",
+            "/en/": "en",
+            "/ru/": "ru",
+        }
+
+    def test_an_editors_names_are_kept(self):
+        """A Russian name an editor already gave the section is not overwritten."""
+        wordpress_import(POLYLANG)
+        Section.objects.filter(slug="economy").update(names={"ru": "Экономика и финансы"})
+        wordpress_import(POLYLANG)
+        assert Section.objects.get(slug="economy").names == {"ru": "Экономика и финансы"}
+
+    def test_reimport_is_a_no_op(self):
+        """Importing the bilingual export twice leaves exactly the same site."""
+        wordpress_import(POLYLANG)
+        before = snapshot()
+        groups = dict(Article.objects.values_list("slug", "translation_group"))
+        names = dict(Section.objects.values_list("slug", "names"))
+        report = wordpress_import(POLYLANG)
+        assert report.articles["unchanged"] == 4
+        assert report.translations["linked"] == 0 and report.translations["unchanged"] == 1
+        assert snapshot() == before
+        assert dict(Article.objects.values_list("slug", "translation_group")) == groups
+        assert dict(Section.objects.values_list("slug", "names")) == names
+
+    def test_a_group_that_cannot_be_linked_is_reported(self, tmp_path):
+        """Two posts of one language in a group: reported, not linked, the rest imports."""
+        both_english = edited_copy(
+            tmp_path,
+            POLYLANG,
+            (
+                '<category domain="language" nicename="ru"><![CDATA[Русский]]></category>\n'
+                '\t\t<category domain="post_tag" nicename="tenge-ru">',
+                '<category domain="language" nicename="en"><![CDATA[English]]></category>\n'
+                '\t\t<category domain="post_tag" nicename="tenge-ru">',
+            ),
+        )
+        report = wordpress_import(both_english)
+        assert Article.objects.count() == 4
+        assert report.translations["refused"] == 1
+        assert not Article.objects.exclude(translation_group=None).exists()
+        assert any("not linked" in note["note"] for note in report.notes)
+
+
+class WpmlImportTests:
+    def test_wpml_meta_links_translations(self):
+        report = wordpress_import(WPML)
+        english = Article.objects.get(slug="pipeline-tariff")
+        russian = Article.objects.get(slug="tarif-na-prokachku")
+        assert (english.language, russian.language) == ("en", "ru")
+        assert english.translation_group == russian.translation_group is not None
+        assert Article.objects.get(slug="oelpreis").language == "en"
+        assert report.source["unknown_languages"] == {"de": 1}
+        # WPML's translation_priority taxonomy is counted, not imported.
+        assert report.source["other_terms"] == {"translation_priority": 1}

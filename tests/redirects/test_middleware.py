@@ -8,6 +8,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
+from django.utils import translation
 
 from dastan.content.models import Article, Section, Tag
 from dastan.importers.wordpress.load import wordpress_import
@@ -299,3 +301,74 @@ class EncodedSlugTests:
             Tag.objects.get(name="Сом").get_absolute_url()
         )
         assert follow_once(client, "/?tag=%D1%81%D0%BE%D0%BC").startswith("/tag/")
+
+
+POLYLANG = Path(__file__).parents[1] / "data" / "wxr" / "multilingual" / "polylang.xml"
+
+
+def in_edition(code: str, obj=None) -> str:
+    """Return ``obj``'s address (the home page's when None) as edition ``code`` serves it."""
+    with translation.override(code):
+        return obj.get_absolute_url() if obj is not None else reverse("web:home")
+
+
+@pytest.fixture
+def bilingual():
+    wordpress_import(POLYLANG)
+
+
+class PolylangAddressTests:
+    """Every address of a Polylang site answers 301 to the page in its edition."""
+
+    @pytest.mark.parametrize(
+        "old",
+        [
+            "/ru/2024/05/tenge-stabilizirovalsya/",
+            "/2024/05/tenge-stabilizirovalsya/",
+            "/2024/05/tenge-stabilizirovalsya/?lang=ru",
+            "/ru/2024/05/tenge-stabilizirovalsya/feed/",
+            "/?p=102&lang=ru",
+        ],
+    )
+    def test_russian_post(self, client, bilingual, old):
+        russian = Article.objects.get(slug="tenge-stabilizirovalsya")
+        response = client.get(old)
+        assert response.status_code == 301
+        assert response["Location"] == russian.get_absolute_url()
+
+    @pytest.mark.parametrize(
+        ("old", "code"),
+        [
+            ("/ru/category/ekonomika/", "ru"),
+            ("/category/ekonomika/", "ru"),
+            ("/?cat=5", "ru"),
+            ("/category/economy/?lang=ru", "ru"),
+            ("/category/economy/", "en"),
+            ("/ru/category/ekonomika/?lang=en", "en"),
+        ],
+    )
+    def test_category_opens_the_section_in_its_edition(self, client, bilingual, old, code):
+        """A Russian category (or ?lang=ru) opens the Russian page of the shared section."""
+        economy = Section.objects.get(slug="economy")
+        response = client.get(old)
+        assert response.status_code == 301
+        assert response["Location"] == in_edition(code, economy)
+
+    def test_russian_tag(self, client, bilingual):
+        tenge = Tag.objects.get(slug="tenge")
+        assert follow_once(client, "/ru/tag/tenge-ru/") == in_edition("ru", tenge)
+
+    def test_language_homes(self, bilingual):
+        """/ru/ and /?lang=ru were the Russian home page."""
+        assert legacy_target("/ru/", {}) == in_edition("ru")
+        assert legacy_target("/", {"lang": "ru"}) == in_edition("ru")
+
+    def test_lang_on_the_home_page_redirects_before_the_view(self, client, bilingual):
+        response = client.get("/?lang=ru")
+        assert response.status_code == 301
+        assert response["Location"] == in_edition("ru")
+
+    def test_unknown_lang_and_live_pages_are_left_alone(self, client, bilingual):
+        """?lang= that names no edition, and ?lang= on a live page, change nothing."""
+        assert client.get("/?lang=de").status_code == 200
+        assert client.get("/search/?q=tenge&lang=ru").status_code == 200

@@ -29,8 +29,10 @@ from dastan.content.services import (
     articles_upsert,
     author_bio_fill,
     authors_get_or_create,
+    names_fill,
     sections_get_or_create,
     tags_get_or_create,
+    translations_link,
     unique_slug,
 )
 from dastan.importers.models import WordPressAttachment, WordPressItem
@@ -50,7 +52,13 @@ from dastan.importers.wordpress.mapping import (
     index_export,
 )
 from dastan.importers.wordpress.media import MediaLibrary, upload_base
-from dastan.importers.wordpress.paths import author_paths, section_paths, tag_paths, url_path
+from dastan.importers.wordpress.paths import (
+    author_paths,
+    language_home_paths,
+    section_paths,
+    tag_paths,
+    url_path,
+)
 from dastan.importers.wordpress.report import ImportReport, report_start
 from dastan.importers.wordpress.sections import sections_arrange
 from dastan.importers.wordpress.wxr import wxr_version_error, wxr_version_is_newer
@@ -58,7 +66,7 @@ from dastan.redirects.models import LegacyRedirect
 from dastan.redirects.services import RedirectRow, redirects_upsert
 
 REDIRECT_BATCH = 2000
-_ARTICLE_SHAPE = re.compile(r"^/\d{4}/\d{2}/\d{2}/(?P<slug>[^/?]+)/$")
+_ARTICLE_SHAPE = re.compile(r"^(?:/[a-z]{2})?/\d{4}/\d{2}/\d{2}/(?P<slug>[^/?]+)/$")
 
 Progress = Callable[[str, int], contextlib.AbstractContextManager[Callable[[int], Any]]]
 
@@ -133,6 +141,7 @@ def wordpress_import(
                 for batch in batches:
                     loader.take(batch)
                     advance(batch.read)
+            loader.link_translations()
             loader.load_attachments()
             media.copy()
             loader.finish()
@@ -217,14 +226,74 @@ class _Loader:
         del self.report.tags["created_slugs"]
         tags = tags_get_or_create(tag_names)
         del self.report.authors["created_slugs"]
-        for old, name in section_paths(index):
-            self._redirect(old, LegacyRedirect.Kind.SECTION, section=sections[name])
-        for old, name in tag_paths(index):
-            self._redirect(old, LegacyRedirect.Kind.TAG, tag=tags[name])
+        self._fill_names(sections, tags)
+        for old, name, code in section_paths(index):
+            self._redirect(old, LegacyRedirect.Kind.SECTION, section=sections[name], language=code)
+        for old, name, code in tag_paths(index):
+            self._redirect(old, LegacyRedirect.Kind.TAG, tag=tags[name], language=code)
         for old, name in author_paths(index):
             if name in self.authors:
                 self._redirect(old, LegacyRedirect.Kind.AUTHOR, author=self.authors[name])
         self._redirect(f"{index.base_path}/", LegacyRedirect.Kind.HOME)
+        for old, code in language_home_paths(index):
+            self._redirect(old, LegacyRedirect.Kind.HOME, language=code)
+
+    def _fill_names(self, sections: dict[str, Section], tags: dict[str, Tag]) -> None:
+        """Give each section and tag its translated categories' names (Polylang)."""
+        index = self.index
+        names: dict = {}
+        for (taxonomy, slug), by_code in index.term_names.items():
+            if taxonomy == "category":
+                names[sections[index.section_names[slug]]] = by_code
+            else:
+                names[tags[index.tag_names[slug]]] = by_code
+        names_fill(names)
+        self.report.translations["terms"] = len(index.term_main)
+
+    # Translations -------------------------------------------------------------
+
+    def link_translations(self) -> None:
+        """Link the articles of each translation group the export holds (Polylang, WPML).
+
+        A group already linked is left alone, so importing again writes
+        nothing; a group that would hold two articles of one language is
+        reported and not linked.
+        """
+        groups = self.index.editions.groups()
+        counts = self.report.translations
+        counts.update(groups=len(groups), linked=0, unchanged=0, refused=0)
+        if not groups:
+            return
+        wanted = sorted({wp_id for group in groups for wp_id in group})
+        articles: dict[int, Article] = {}
+        for start in range(0, len(wanted), 500):
+            rows = WordPressItem.objects.filter(
+                site=self.site, wp_id__in=wanted[start : start + 500]
+            ).exclude(article=None)
+            by_article = dict(rows.values_list("article_id", "wp_id"))
+            for article in Article.objects.filter(pk__in=list(by_article)):
+                articles[by_article[article.pk]] = article
+        for group in groups:
+            members = [articles[wp_id] for wp_id in group if wp_id in articles]
+            if len(members) < 2:
+                continue
+            shared = {a.translation_group for a in members}
+            if len(shared) == 1 and None not in shared:
+                counts["unchanged"] += 1
+                continue
+            try:
+                translations_link(members)
+            except ValueError as exc:
+                counts["refused"] += 1
+                self.report.notes.append(
+                    {
+                        "wp_id": group[0],
+                        "title": members[0].title,
+                        "note": f"translations of posts {group} not linked: {exc}",
+                    }
+                )
+                continue
+            counts["linked"] += 1
 
     # Posts -----------------------------------------------------------------
 
@@ -423,6 +492,7 @@ class _Loader:
         tag: Tag | None = None,
         author: Author | None = None,
         target_url: str = "",
+        language: str = "",
     ) -> None:
         if len(old) > 500 or old in self.redirects:
             return
@@ -434,6 +504,7 @@ class _Loader:
             tag_id=tag.pk if tag else None,
             author_id=author.pk if author else None,
             target_url=target_url,
+            language=language,
         )
 
     def _flush_redirects(self, *, force: bool = False) -> None:

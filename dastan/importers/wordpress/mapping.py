@@ -26,6 +26,7 @@ from dastan.content.dates import published_at_error
 from dastan.content.models import Article
 from dastan.content.services import ArticleRecord
 from dastan.content.slugs import slug_normalise
+from dastan.importers.wordpress.languages import WPML_META, Editions, default_edition
 from dastan.importers.wordpress.paths import legacy_paths, wp_nicename
 from dastan.importers.wordpress.wxr import (
     Author,
@@ -38,7 +39,7 @@ from dastan.importers.wordpress.wxr import (
 
 # Bump when the mapping changes, so that re-importing an unchanged export
 # rewrites the articles with the new rules.
-MAPPING_VERSION = "1"
+MAPPING_VERSION = "2"
 
 # WordPress post_status -> Dastan status. Private and trashed posts are kept
 # but never shown; "auto-draft" is WordPress's empty autosave and is skipped.
@@ -62,6 +63,8 @@ USED_META = {
     "cap-user_login",
     "cap-display_name",
     "cap-description",
+    # WPML's export: the post's language and translation group.
+    *WPML_META,
 }
 
 # WordPress post types imported as articles. Pages go to an unlisted section.
@@ -118,6 +121,14 @@ class ExportIndex:
     declared: dict[str, set[str]] = field(default_factory=dict)
     # WordPress user_nicename -> login, for Co-Authors Plus byline terms.
     nicenames: dict[str, str] = field(default_factory=dict)
+    # Languages and translations (Polylang, WPML).
+    editions: Editions = field(default_factory=Editions)
+    # (taxonomy, slug) -> edition code, for terms a translation group names.
+    term_languages: dict[tuple[str, str], str] = field(default_factory=dict)
+    # (taxonomy, slug) of a translated term -> the slug of the term it is one section/tag with.
+    term_main: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Main term's (taxonomy, slug) -> {edition code: the name in that edition}.
+    term_names: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
 
     @property
     def has_pages(self) -> bool:
@@ -137,6 +148,7 @@ class ExportIndex:
         """Take one record of the first pass into account."""
         if isinstance(record, Channel):
             self.channel = record
+            self.editions.channel_language(record.language)
         elif isinstance(record, Author):
             if record.login:
                 self.authors[record.login] = record
@@ -146,6 +158,7 @@ class ExportIndex:
             self._add_item(record)
 
     def _add_term(self, term: Term) -> None:
+        self.editions.add_term(term)
         self.declared.setdefault(term.taxonomy, set()).add(term.slug)
         if term.taxonomy == "category" and term.slug:
             self.categories.setdefault(term.slug, term)
@@ -166,8 +179,10 @@ class ExportIndex:
         for key, _ in item.meta:
             if key not in USED_META:
                 self.ignored_meta[_OEMBED_KEY.sub("_*", key)] += 1
-        if item.post_type in IMPORTED_TYPES and item.guid:
-            self.guids.add(item.guid[:500])
+        if item.post_type in IMPORTED_TYPES:
+            self.editions.add_item(item)
+            if item.guid:
+                self.guids.add(item.guid[:500])
         if item.post_type == "post":
             for term in item.terms:
                 # WXR 1.0 items may name categories not declared in the channel.
@@ -207,8 +222,11 @@ class ExportIndex:
         name), so two categories with the same name would become one section;
         the later one is renamed "Name (Parent)" and reported.
         """
+        self._link_terms()
         taken: dict[str, str] = {}
         for slug, term in self.categories.items():
+            if ("category", slug) in self.term_main:
+                continue
             name = clip(clean_title(term.name) or unquote(slug), SECTION_NAME_MAX)
             if slugify(name, allow_unicode=True) in taken:
                 parent = self.categories.get(term.parent)
@@ -220,8 +238,42 @@ class ExportIndex:
             self.section_names[slug] = name
         for slug, term in self.tags.items():
             self.tag_names[slug] = clip(clean_title(term.name) or unquote(slug), TAG_NAME_MAX)
+        for (taxonomy, slug), main in self.term_main.items():
+            names = self.section_names if taxonomy == "category" else self.tag_names
+            names[slug] = names[main]
         for login in self.authors:
             self.nicenames.setdefault(wp_nicename(login), login)
+
+    def _link_terms(self) -> None:
+        """Make each group of translated categories (and tags) one section (tag).
+
+        The term in the default edition names the section; the others give
+        its name in their edition and their old addresses redirect to it.
+        """
+        by_id: dict[int, tuple[str, str]] = {}
+        for taxonomy, terms in (("category", self.categories), ("post_tag", self.tags)):
+            by_id.update((t.term_id, (taxonomy, slug)) for slug, t in terms.items() if t.term_id)
+        default = default_edition()
+        for members in self.editions.term_groups:
+            found: dict[str, tuple[str, str]] = {}
+            for language, term_id in members.items():
+                code = self.editions.code(language)
+                if code and term_id in by_id and code not in found:
+                    found[code] = by_id[term_id]
+                    self.term_languages[by_id[term_id]] = code
+            if len({taxonomy for taxonomy, _ in found.values()}) != 1 or len(found) < 2:
+                continue
+            main = found.get(default) or next(iter(found.values()))
+            for code, key in found.items():
+                if key == main:
+                    continue
+                taxonomy, slug = key
+                terms = self.categories if taxonomy == "category" else self.tags
+                name = clean_title(terms[slug].name) or unquote(slug)
+                self.term_main[key] = main[1]
+                self.term_names.setdefault(main, {})[code] = clip(
+                    name, SECTION_NAME_MAX if taxonomy == "category" else TAG_NAME_MAX
+                )
 
     def author_name(self, login: str) -> str:
         """Return the byline name used for a WordPress login, cut to the model's length."""
@@ -335,6 +387,7 @@ class PostPlan:
         r = self.record
         parts = [
             MAPPING_VERSION,
+            r.language,
             r.title,
             r.body,
             r.excerpt,
@@ -427,6 +480,9 @@ def post_plan(
     if problem:
         published_at, status = None, Article.Status.DRAFT
         notes.append(f"{problem}: imported as a draft without a date")
+    language, language_note = index.editions.post_language(item)
+    if language_note:
+        notes.append(language_note)
     authors, author_notes = post_authors(item, index)
     notes.extend(author_notes)
     sections, tags = ([PAGES_SECTION], []) if item.post_type == "page" else ([], [])
@@ -457,7 +513,7 @@ def post_plan(
         authors=authors,
         sections=list(dict.fromkeys(sections)),
         tags=list(dict.fromkeys(tags)),
-        language=_language(index.channel.language),
+        language=language,
         published_at=published_at,
         status=status,
         legacy_url=item.link[:500],
@@ -476,8 +532,3 @@ def post_plan(
     )
     plan.compute_hash()
     return plan
-
-
-def _language(code: str) -> str:
-    """Return ``ru`` for a Russian site, else ``en`` (the languages Dastan knows)."""
-    return "ru" if code.lower().startswith("ru") else "en"

@@ -30,6 +30,9 @@ class ImportReport:
     redirects_claimed: list[str] = field(default_factory=list)
     # Old permalinks that are now another article's own address (see _report_hidden).
     redirects_hidden: list[str] = field(default_factory=list)
+    # Multilingual exports: translation groups found, linked, already linked, refused;
+    # categories and tags that became another's name in an edition.
+    translations: dict[str, int] = field(default_factory=dict)
     comments: dict[str, int] = field(default_factory=dict)
     ignored_post_meta: dict[str, int] = field(default_factory=dict)
     notes: list[dict] = field(default_factory=list)
@@ -63,6 +66,13 @@ class ImportReport:
             f"Comments not imported: {self.comments.get('total', 0)}; ignored post meta "
             f"entries: {sum(self.ignored_post_meta.values())}.",
         ]
+        t = self.translations
+        if t.get("groups") or t.get("terms"):
+            lines.append(
+                f"Translations: {t.get('linked', 0)} groups linked, {t.get('unchanged', 0)} "
+                f"already linked, {t.get('refused', 0)} refused; {t.get('terms', 0)} "
+                "categories/tags imported as another's name in their edition."
+            )
         if self.skipped:
             reasons = ", ".join(f"{n} {why}" for why, n in self.skipped.most_common())
             lines.append(f"Skipped: {reasons}.")
@@ -101,6 +111,9 @@ def report_start(
         "tags": len(index.tags),
         "other_terms": dict(index.other_terms),
         "renamed_sections": index.renamed_sections,
+        "multilingual": index.editions.plugin,
+        "languages": dict(sorted(index.editions.prefixes.items())),
+        "unknown_languages": dict(index.editions.unknown),
     }
     report.comments = {
         "total": sum(n for k, n in index.comments.items() if k not in ("unapproved", "replies")),

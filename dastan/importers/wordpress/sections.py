@@ -24,6 +24,8 @@ def sections_arrange(
         pages.description = "Pages of the former WordPress site."
         changed.append(pages)
     for slug, term in index.categories.items():
+        if ("category", slug) in index.term_main:
+            continue  # a translation: the section is its main category's
         section = sections[index.section_names[slug]]
         parent_name = index.section_names.get(term.parent)
         parent = sections.get(parent_name) if parent_name else None

@@ -57,9 +57,13 @@ class Command(BaseCommand):
             self.stderr.write(f"{path}:{number}: note: {note}")
         for number, reason in report.errors:
             self.stderr.write(f"{path}:{number}: {reason}")
+        for number, reason in report.unlinked:
+            self.stderr.write(f"{path}:{number}: loaded, not linked: {reason}")
         self.stdout.write(
             f"{report.created} created, {report.updated} updated, "
             f"{report.unchanged} unchanged, {len(report.errors)} bad line(s)"
+            + (f", {report.linked} translation(s) linked" if report.linked else "")
+            + (f", {len(report.unlinked)} not linked" if report.unlinked else "")
         )
         if report.errors and not (report.created or report.updated or report.unchanged):
             raise CommandError("No line could be loaded.")
