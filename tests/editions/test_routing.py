@@ -93,7 +93,7 @@ class ListingPerEditionTests:
     def test_counts_are_the_editions(self, client, two_editions):
         ArticleFactory.create_batch(2, section=two_editions[0].section, language="ru")
         html = client.get("/ru/section/economy/").content.decode()
-        assert "Viewing results 1 - 3 of 3" in html
+        assert "Показаны результаты 1\u20133 из 3" in html
 
     def test_latest_block_of_an_edition_without_articles_is_empty(self, client):
         ArticleFactory(title="English only")

@@ -1,4 +1,5 @@
-"""The back office's Russian catalogue: every string translated, placeholders kept."""
+"""The back office's strings are in the site's Russian catalogue (tests/test_locale_build.py
+checks that every entry is translated and keeps its placeholders)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import ast
 import re
 from pathlib import Path
 
-import dastan.newsroom
+import dastan
 
-CATALOGUE = Path(dastan.newsroom.__file__).parent / "locale" / "ru" / "LC_MESSAGES" / "django.po"
+CATALOGUE = Path(dastan.__file__).parent / "locale" / "ru" / "LC_MESSAGES" / "django.po"
 
 
 def entries(text: str) -> list[tuple[str, str]]:
@@ -26,15 +27,6 @@ def entries(text: str) -> list[tuple[str, str]]:
 
 
 class CatalogueTests:
-    def test_every_string_is_translated_with_its_placeholders(self):
-        pairs = entries(CATALOGUE.read_text(encoding="utf-8"))
-        assert len(pairs) >= 15
-        for msgid, msgstr in pairs:
-            assert msgstr, msgid
-            assert sorted(re.findall(r"%\(\w+\)s", msgid)) == sorted(
-                re.findall(r"%\(\w+\)s", msgstr)
-            ), msgid
-
     def test_the_translate_button_is_in_the_catalogue(self):
         assert (
             dict(entries(CATALOGUE.read_text(encoding="utf-8")))["Translate into %(edition)s"]
