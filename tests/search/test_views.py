@@ -80,7 +80,7 @@ class SearchPageContract:
 
     def test_language_choice_is_kept(self, client, archive):
         html = client.get("/ru/search/", {"q": "court", "lang": "en"}).content.decode()
-        assert "Viewing results 1 - 6 of 8" in html
+        assert "Показаны результаты 1\u20136 из 8" in html
         assert '<option value="en" lang="en" selected>' in html
         assert "lang=en&amp;page=2" in html
 
