@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dastan.content import services
@@ -118,10 +119,13 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
     readonly_fields = ["created_by", "created_at", "updated_at", "revised_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "excerpt", "language"]}),
-        ("Publishing", {"fields": ["status", "published_at", "is_featured", "is_listed"]}),
-        ("Filing", {"fields": ["section", "sections", "tags", "places"]}),
         (
-            "Featured image",
+            gettext_lazy("Publishing"),
+            {"fields": ["status", "published_at", "is_featured", "is_listed"]},
+        ),
+        (gettext_lazy("Filing"), {"fields": ["section", "sections", "tags", "places"]}),
+        (
+            gettext_lazy("Featured image"),
             {
                 "fields": [
                     "featured_image",
@@ -131,9 +135,9 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
                 ]
             },
         ),
-        ("Updates", {"fields": ["mark_revised", "revision_note", "revised_at"]}),
+        (gettext_lazy("Updates"), {"fields": ["mark_revised", "revision_note", "revised_at"]}),
         (
-            "Record",
+            gettext_lazy("Record"),
             {
                 "classes": ["collapse"],
                 "fields": ["legacy_url", "created_by", "created_at", "updated_at"],
@@ -244,15 +248,17 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
         self.message_user(request, taken % {"edition": edition}, messages.WARNING)
         return redirect(article_change_url(article))
 
-    @admin.display(description="By")
+    @admin.display(description=gettext_lazy("By"))
     def byline(self, obj: Article) -> str:
         return ", ".join(b.author.name for b in obj.bylines.all())
 
-    @admin.display(description="View")
+    @admin.display(description=gettext_lazy("View"))
     def links(self, obj: Article) -> str:
         if obj.is_public:
-            return format_html('<a href="{}">On site</a>', obj.get_absolute_url())
-        return format_html('<a href="{}">Preview</a>', reverse("newsroom:preview", args=[obj.pk]))
+            return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("On site"))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("newsroom:preview", args=[obj.pk]), _("Preview")
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -312,13 +318,15 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
         # Tags, places and bylines are saved after the article: tell listeners again.
         articles_changed.send(sender=Article, ids=[form.instance.pk])
 
-    @admin.action(description="Publish selected articles now", permissions=["change"])
+    @admin.action(description=gettext_lazy("Publish selected articles now"), permissions=["change"])
     def publish(self, request, queryset) -> None:
         for article in queryset:
             services.article_publish(article, user=request.user)
-        self.message_user(request, f"Published {len(queryset)} article(s).", messages.SUCCESS)
+        count = len(queryset)
+        message = ngettext("Published %(count)d article.", "Published %(count)d articles.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
-    @admin.action(description="Schedule selected articles at their publication time")
+    @admin.action(description=gettext_lazy("Schedule selected articles at their publication time"))
     def schedule(self, request, queryset) -> None:
         now = timezone.now()
         done = 0
@@ -327,19 +335,29 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
                 services.article_schedule(article, at=article.published_at, user=request.user)
                 done += 1
         skipped = len(queryset) - done
-        self.message_user(request, f"Scheduled {done} article(s).", messages.SUCCESS)
+        message = ngettext("Scheduled %(count)d article.", "Scheduled %(count)d articles.", done)
+        self.message_user(request, message % {"count": done}, messages.SUCCESS)
         if skipped:
             self.message_user(
                 request,
-                f"{skipped} article(s) need a future publication time to be scheduled.",
+                ngettext(
+                    "%(count)d article needs a future publication time to be scheduled.",
+                    "%(count)d articles need a future publication time to be scheduled.",
+                    skipped,
+                )
+                % {"count": skipped},
                 messages.WARNING,
             )
 
-    @admin.action(description="Unpublish selected articles")
+    @admin.action(description=gettext_lazy("Unpublish selected articles"))
     def unpublish(self, request, queryset) -> None:
         for article in queryset:
             services.article_unpublish(article, user=request.user)
-        self.message_user(request, f"Unpublished {len(queryset)} article(s).", messages.SUCCESS)
+        count = len(queryset)
+        message = ngettext(
+            "Unpublished %(count)d article.", "Unpublished %(count)d articles.", count
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(Author)

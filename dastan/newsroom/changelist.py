@@ -10,6 +10,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.db import models
 from django.db.models.functions import ExtractYear
 from django.utils import formats
+from django.utils.translation import gettext_lazy as _
 
 from dastan.content.forms import NormalisedSlugField
 from dastan.content.models import Article, local_datetime
@@ -24,12 +25,15 @@ class SlugAdmin(admin.ModelAdmin):
         given = getattr(form.fields.get("slug"), "changed_from", None)
         if given:
             slug = form.cleaned_data["slug"]
-            message = f"The slug {given!r} is not a valid slug: saved as {slug!r}."
+            message = _("The slug %(given)r is not a valid slug: saved as %(slug)r.") % {
+                "given": given,
+                "slug": slug,
+            }
             self.message_user(request, message, messages.WARNING)
         return super().save_form(request, form, change)
 
 
-@admin.display(description="Published at", ordering="published_at")
+@admin.display(description=_("Published at"), ordering="published_at")
 def published_column(obj: Article) -> str:
     """Show the publication time; Django's own column raises on 9999-12-31 in a zone east of UTC."""
     if obj.published_at is None:
@@ -45,7 +49,7 @@ class PublishedYearFilter(admin.SimpleListFilter):
     Years here are read in UTC, where no date moves, and a year is a range.
     """
 
-    title = "year published"
+    title = _("year published")
     parameter_name = "year"
 
     def lookups(self, request, model_admin) -> list[tuple[str, str]]:

@@ -7,15 +7,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path
+from django.utils.translation import gettext_lazy
 
 from dastan.newsroom.forms import StaffAuthenticationForm
 from dastan.newsroom.twofactor import staff_state
 
 
 class NewsroomAdminSite(admin.AdminSite):
-    site_header = "Dastan newsroom"
-    site_title = "Dastan newsroom"
-    index_title = "Back office"
+    site_header = gettext_lazy("Dastan newsroom")
+    site_title = gettext_lazy("Dastan newsroom")
+    index_title = gettext_lazy("Back office")
     login_form = StaffAuthenticationForm
     login_template = "newsroom/login.html"
     index_template = "newsroom/index.html"

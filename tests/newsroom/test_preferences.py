@@ -50,6 +50,24 @@ class LanguageViewTests:
         changelist = client.get("/admin/content/article/").content.decode()
         assert "Выберите" in changelist  # "Select article to change", Django's own catalogue
 
+    def test_the_newsrooms_own_admin_words_are_russian_too(self, client):
+        editor = staff("editor", EDITOR)
+        staff_language_set(editor, "ru")
+        client.force_login(editor)
+        article = ArticleFactory()
+        changelist = client.get("/admin/content/article/").content.decode()
+        assert "Редакция Dastan" in changelist
+        assert "Опубликовать выбранные статьи сейчас" in changelist
+        assert "Publish selected" not in changelist
+        form = client.get(f"/admin/content/article/{article.pk}/change/").content.decode()
+        assert "Главное изображение" in form and "Featured image</h2>" not in form
+        done = client.post(
+            "/admin/content/article/",
+            {"action": "unpublish", "_selected_action": [article.pk]},
+            follow=True,
+        )
+        assert "Снята с публикации 1 статья." in done.content.decode()
+
     def test_the_form_offers_each_language_in_its_own_name(self, client):
         client.force_login(staff("writer", WRITER))
         html = client.get("/newsroom/language/").content.decode()
