@@ -93,18 +93,25 @@ class EditionNamed(models.Model):
 
 
 class Section(EditionNamed):
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, verbose_name=_("name"))
     # The name on other editions' pages, by edition code ({"ru": "Экономика"}); the slug is shared.
-    names = models.JSONField(default=dict, blank=True)
-    slug = models.SlugField(max_length=140, unique=True, allow_unicode=True)
+    names = models.JSONField(default=dict, blank=True, verbose_name=_("names"))
+    slug = models.SlugField(max_length=140, unique=True, allow_unicode=True, verbose_name=_("slug"))
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        verbose_name=_("parent"),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, verbose_name=_("description"))
     in_navigation = models.BooleanField(
-        default=True, help_text="Shown in the header and with its own block on the home page."
+        default=True,
+        help_text="Shown in the header and with its own block on the home page.",
+        verbose_name=_("in navigation"),
     )
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         ordering = ["position", "name"]
@@ -117,10 +124,10 @@ class Section(EditionNamed):
 
 
 class Tag(EditionNamed):
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, verbose_name=_("name"))
     # The name on other editions' pages, by edition code ({"ru": "Экономика"}); the slug is shared.
-    names = models.JSONField(default=dict, blank=True)
-    slug = models.SlugField(max_length=140, unique=True, allow_unicode=True)
+    names = models.JSONField(default=dict, blank=True, verbose_name=_("names"))
+    slug = models.SlugField(max_length=140, unique=True, allow_unicode=True, verbose_name=_("slug"))
 
     class Meta:
         ordering = ["name"]
@@ -138,11 +145,13 @@ class Place(EditionNamed):
         REGION = "region", _("Region")
         CITY = "city", _("City")
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, verbose_name=_("name"))
     # The name on other editions' pages, by edition code ({"ru": "Экономика"}); the slug is shared.
-    names = models.JSONField(default=dict, blank=True)
-    slug = models.SlugField(max_length=140, unique=True, allow_unicode=True)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CITY)
+    names = models.JSONField(default=dict, blank=True, verbose_name=_("names"))
+    slug = models.SlugField(max_length=140, unique=True, allow_unicode=True, verbose_name=_("slug"))
+    kind = models.CharField(
+        max_length=10, choices=Kind.choices, default=Kind.CITY, verbose_name=_("kind")
+    )
     country = models.ForeignKey(
         "self",
         null=True,
@@ -150,6 +159,7 @@ class Place(EditionNamed):
         on_delete=models.SET_NULL,
         related_name="places",
         limit_choices_to={"kind": "country"},
+        verbose_name=_("country"),
     )
 
     class Meta:
@@ -163,10 +173,10 @@ class Place(EditionNamed):
 
 
 class Author(models.Model):
-    name = models.CharField(max_length=160)
-    slug = models.SlugField(max_length=180, unique=True, allow_unicode=True)
-    bio = models.TextField(blank=True)
-    photo = models.FileField(upload_to="authors/", blank=True)
+    name = models.CharField(max_length=160, verbose_name=_("name"))
+    slug = models.SlugField(max_length=180, unique=True, allow_unicode=True, verbose_name=_("slug"))
+    bio = models.TextField(blank=True, verbose_name=_("bio"))
+    photo = models.FileField(upload_to="authors/", blank=True, verbose_name=_("photo"))
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -174,6 +184,7 @@ class Author(models.Model):
         on_delete=models.SET_NULL,
         related_name="author_profile",
         help_text="The staff account that writes as this author.",
+        verbose_name=_("user"),
     )
 
     class Meta:
@@ -207,55 +218,98 @@ class Article(models.Model):
         PUBLISHED = "published", _("Published")
         UNPUBLISHED = "unpublished", _("Unpublished")
 
-    title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
-    standfirst = models.TextField(blank=True, help_text="The summary shown under the headline.")
-    body = models.TextField(blank=True, help_text="HTML; sanitised before a reader sees it.")
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True, verbose_name=_("slug"))
+    standfirst = models.TextField(
+        blank=True, help_text="The summary shown under the headline.", verbose_name=_("standfirst")
+    )
+    body = models.TextField(
+        blank=True, help_text="HTML; sanitised before a reader sees it.", verbose_name=_("body")
+    )
     excerpt = models.TextField(
-        blank=True, help_text="Optional. Cards use an automatic excerpt of the body when empty."
+        blank=True,
+        help_text="Optional. Cards use an automatic excerpt of the body when empty.",
+        verbose_name=_("excerpt"),
     )
     teaser = models.TextField(
-        blank=True, editable=False, help_text="The card text: the excerpt or one cut from the body."
+        blank=True,
+        editable=False,
+        help_text="The card text: the excerpt or one cut from the body.",
+        verbose_name=_("teaser"),
     )
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
-    published_at = CalendarSafeDateTimeField(null=True, blank=True, db_index=True)
-    created_at = CalendarSafeDateTimeField(auto_now_add=True)
-    updated_at = CalendarSafeDateTimeField(auto_now=True)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.DRAFT, verbose_name=_("status")
+    )
+    published_at = CalendarSafeDateTimeField(
+        null=True, blank=True, db_index=True, verbose_name=_("published at")
+    )
+    created_at = CalendarSafeDateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = CalendarSafeDateTimeField(auto_now=True, verbose_name=_("updated at"))
     revised_at = CalendarSafeDateTimeField(
         null=True,
         blank=True,
         help_text="Set only when an editor marks a real update; typo fixes leave it alone.",
+        verbose_name=_("revised at"),
     )
-    revision_note = models.CharField(max_length=300, blank=True)
-    language = models.CharField(max_length=5, choices=language_choices, default=Language.ENGLISH)
+    revision_note = models.CharField(max_length=300, blank=True, verbose_name=_("revision note"))
+    language = models.CharField(
+        max_length=5, choices=language_choices, default=Language.ENGLISH, verbose_name=_("language")
+    )
     # Articles that share this value are translations of one another (one per edition).
-    translation_group = models.UUIDField(null=True, blank=True, db_index=True)
-    authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles")
+    translation_group = models.UUIDField(
+        null=True, blank=True, db_index=True, verbose_name=_("translation group")
+    )
+    authors = models.ManyToManyField(
+        Author, through="ArticleAuthor", related_name="articles", verbose_name=_("authors")
+    )
     section = models.ForeignKey(
-        Section, null=True, blank=True, on_delete=models.PROTECT, related_name="primary_articles"
+        Section,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="primary_articles",
+        verbose_name=_("section"),
     )
     sections = models.ManyToManyField(
-        Section, blank=True, related_name="articles", help_text="Extra sections."
+        Section,
+        blank=True,
+        related_name="articles",
+        help_text="Extra sections.",
+        verbose_name=_("sections"),
     )
-    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
-    places = models.ManyToManyField(Place, blank=True, related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles", verbose_name=_("tags"))
+    places = models.ManyToManyField(
+        Place, blank=True, related_name="articles", verbose_name=_("places")
+    )
     is_featured = models.BooleanField(
-        default=False, help_text="Pinned at the top of the home page."
+        default=False,
+        help_text="Pinned at the top of the home page.",
+        verbose_name=_("is featured"),
     )
     is_listed = models.BooleanField(
         default=True,
         help_text="Untick for a standalone page (About, Contact): reachable at its address, "
         "never in listings.",
+        verbose_name=_("is listed"),
     )
-    featured_image = VerifiedImageField(upload_to="images/%Y/%m/", blank=True)
-    featured_image_url = models.URLField(max_length=500, blank=True)
-    featured_image_caption = models.CharField(max_length=500, blank=True)
-    featured_image_credit = models.CharField(max_length=200, blank=True)
+    featured_image = VerifiedImageField(
+        upload_to="images/%Y/%m/", blank=True, verbose_name=_("featured image")
+    )
+    featured_image_url = models.URLField(
+        max_length=500, blank=True, verbose_name=_("featured image url")
+    )
+    featured_image_caption = models.CharField(
+        max_length=500, blank=True, verbose_name=_("featured image caption")
+    )
+    featured_image_credit = models.CharField(
+        max_length=200, blank=True, verbose_name=_("featured image credit")
+    )
     legacy_url = models.CharField(
         max_length=500,
         blank=True,
         db_index=True,
         help_text="The old site's address, redirected here.",
+        verbose_name=_("legacy url"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -263,6 +317,7 @@ class Article(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="created_articles",
+        verbose_name=_("created by"),
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -332,9 +387,13 @@ class Article(models.Model):
 class ArticleAuthor(models.Model):
     """An article's byline entry; ``position`` keeps the byline's order."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
-    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="bylines")
-    position = models.PositiveSmallIntegerField(default=0)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="bylines", verbose_name=_("article")
+    )
+    author = models.ForeignKey(
+        Author, on_delete=models.CASCADE, related_name="bylines", verbose_name=_("author")
+    )
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         ordering = ["position"]
@@ -352,10 +411,14 @@ class Correction(models.Model):
         CLARIFICATION = "clarification", _("Clarification")
         UPDATE = "update", _("Update")
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CORRECTION)
-    text = models.TextField()
-    created_at = CalendarSafeDateTimeField(default=timezone.now)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("article")
+    )
+    kind = models.CharField(
+        max_length=16, choices=Kind.choices, default=Kind.CORRECTION, verbose_name=_("kind")
+    )
+    text = models.TextField(verbose_name=_("text"))
+    created_at = CalendarSafeDateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-created_at"]

@@ -61,12 +61,13 @@ class LanguageViewTests:
         assert "Publish selected" not in changelist
         form = client.get(f"/admin/content/article/{article.pk}/change/").content.decode()
         assert "Главное изображение" in form and "Featured image</h2>" not in form
+        assert ">Заголовок:</label>" in form and ">Title:</label>" not in form
         done = client.post(
             "/admin/content/article/",
             {"action": "unpublish", "_selected_action": [article.pk]},
             follow=True,
         )
-        assert "Снята с публикации 1 статья." in done.content.decode()
+        assert "Снята с публикации 1 статья." in done.content.decode()  # noqa: RUF001
 
     def test_the_form_offers_each_language_in_its_own_name(self, client):
         client.force_login(staff("writer", WRITER))
