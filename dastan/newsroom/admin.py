@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dastan.content import services
+from dastan.content.forms import IdChoiceField, IdMultipleChoiceField
 from dastan.content.models import (
     Article,
     ArticleAuthor,
@@ -82,6 +83,15 @@ class CheckedQueryMixin:
 
     def get_object(self, request, object_id, from_field=None):
         return super().get_object(request, object_id, from_field or None)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A posted id past 64 bits is a wrong choice, not an OverflowError (SQLite).
+        kwargs.setdefault("form_class", IdChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", IdMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class BylineInline(admin.TabularInline):

@@ -220,6 +220,18 @@ class PrefillTests:
         assert response.status_code == 200
         assert response.context["adminform"].form.initial.keys() <= {"status", "language"}
 
+    @pytest.mark.parametrize(
+        "field", [{"section": "9" * 25}, {"tags": ["9" * 25]}, {"places": ["1", "٣"]}]
+    )
+    def test_a_posted_id_no_column_holds_is_a_form_error(self, client, field):
+        """SQLite refused an id past 64 bits with OverflowError: the posted form answered 500."""
+        client.force_login(staff("editor", EDITOR))
+        response = client.post("/admin/content/article/add/", article_form(**field))
+        assert response.status_code == 200
+        name = next(iter(field))
+        assert "Select a valid choice" in str(response.context["adminform"].form.errors[name])
+        assert not Article.objects.exists()
+
     def test_good_prefill_is_kept(self, client):
         """A prefill the fields accept still fills the form (the admin's own links use it)."""
         section = SectionFactory(name="Economy", slug="economy")
