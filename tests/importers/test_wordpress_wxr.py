@@ -203,6 +203,22 @@ class OddValueTests:
             list(read_wxr(io.BytesIO(data)))
         assert caught.value.line == 5
 
+    @pytest.mark.parametrize("tag", [b"link", b"wp:attachment_url"])
+    @pytest.mark.parametrize("url", [b"http://[::1", b"http://example.org:99999/x/"])
+    def test_an_address_nothing_can_take_apart_names_the_line(self, tag, url):
+        """Every later step splits these addresses: one that cannot be split stops the import
+        with its line, before anything is written, instead of a ValueError mid-import."""
+        data = with_item(b"<wp:post_id>7</wp:post_id>\n<" + tag + b">" + url + b"</" + tag + b">")
+        with pytest.raises(WxrError, match="post 7: <" + tag.decode() + ">") as caught:
+            list(read_wxr(io.BytesIO(data)))
+        assert caught.value.line == 5
+        assert "is not a URL" in str(caught.value)
+
+    def test_a_channel_address_nothing_can_take_apart_is_refused(self):
+        data = MINIMAL.replace(b"<link>http://example.org</link>", b"<link>http://[::1</link>")
+        with pytest.raises(WxrError, match="<channel> link"):
+            list(read_wxr(io.BytesIO(data)))
+
     def test_bad_parent_id_names_the_line(self):
         """A parent id out of range is refused too; the largest id is accepted."""
         data = with_item(

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import IO
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -292,7 +293,20 @@ def _item(el) -> Item:
             attr, convert = _ITEM_FIELDS[name]
             setattr(item, attr, convert(_text(child)))
     _check_ids(item, el)
+    for attr, tag in (("link", "link"), ("attachment_url", "wp:attachment_url")):
+        _check_url(getattr(item, attr), f"post {item.wp_id}: <{tag}>", line=item.line)
     return item
+
+
+def _check_url(url: str, where: str, *, line: int) -> None:
+    """Refuse an address no part of the import could take apart ("http://[::1", a port past
+    65535): WordPress writes none, so the export is damaged there."""
+    if not url:
+        return
+    try:
+        urlsplit(url.strip()).port  # noqa: B018
+    except ValueError as error:
+        raise WxrError(f"{where} {url[:100]!r} is not a URL ({error})", line=line) from error
 
 
 # Ids are stored in 64-bit signed integer columns (SQLite and PostgreSQL bigint).
@@ -447,6 +461,8 @@ def read_wxr(
                 continue
             if not channel_sent:
                 channel_sent = True
+                for attr in ("link", "base_site_url", "base_blog_url"):
+                    _check_url(getattr(channel, attr), f"<channel> {attr}", line=channel.line)
                 yield channel
             if name == "item":
                 record: Record = _item(el)
