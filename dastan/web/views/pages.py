@@ -19,6 +19,7 @@ from dastan.content import selectors
 from dastan.content.models import Author, Place, Section, Tag
 from dastan.editions.addresses import edition_current
 from dastan.editions.conf import edition_code, edition_codes, editions_all
+from dastan.feeds.meta import article_meta, site_json_ld
 from dastan.importers.selectors import article_attachments
 from dastan.redirects.middleware import legacy_redirect_get
 from dastan.rendering import reading_time, render_body
@@ -37,7 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "components/home_blocks.html", selectors.home_blocks(edition=edition)
         ),
     )
-    return render(request, "pages/home.html", {"blocks": blocks})
+    context = {"blocks": blocks, "structured_data": site_json_ld(edition)}
+    return render(request, "pages/home.html", context)
 
 
 @read_only
@@ -119,6 +121,7 @@ def article_page(item, *, preview: bool = False) -> dict:
         "language": item.language,
         "description": item.teaser,
         "noindex": preview,
+        "head": None if preview else article_meta(item),
         "main": main,
         "translations": translations,
     }
@@ -141,6 +144,7 @@ def _listing(
         "kind": kind,
         "object": obj,
         "results": cached_fragment(name, render_results),
+        "structured_data": site_json_ld(edition_current(request)),
     }
     return render(request, "pages/listing.html", context)
 
