@@ -37,17 +37,29 @@ pytestmark = pytest.mark.django_db
 CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "ru" / "LC_MESSAGES" / "django.po"
 # Attributes a reader hears or sees: labels, tooltips, placeholders, alternative text.
 READ_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt", "content", "value"}
+# Head values a crawler reads as codes, not words: og:type "article", twitter:card "summary".
+MACHINE_META = {"og:type", "og:locale", "og:locale:alternate", "twitter:card", "robots"}
 ENGLISH_MONTHS = [dt.date(2025, m, 1).strftime("%B") for m in range(1, 13)]
 
 
 class VisibleText(HTMLParser):
-    """Collect the text and the read-aloud attributes of a page, without markup or addresses."""
+    """Collect the text and the read-aloud attributes of a page, without markup or addresses.
+
+    A script's content (JSON-LD structured data) is data for crawlers, not text a reader sees.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.in_script = False
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self.in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self.in_script = True
         named = dict(attrs)
         for name, value in attrs:
             if name not in READ_ATTRIBUTES or not value:
@@ -55,10 +67,13 @@ class VisibleText(HTMLParser):
             # A <data value> or a hidden input carries a machine value, not words.
             if name == "value" and (tag == "data" or named.get("type") not in {"submit"}):
                 continue
+            if tag == "meta" and (named.get("property") or named.get("name")) in MACHINE_META:
+                continue
             self.parts.append(value)
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if not self.in_script:
+            self.parts.append(data)
 
 
 def visible_text(html: str) -> str:
