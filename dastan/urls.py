@@ -8,8 +8,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from dastan.feeds.robots import robots_txt
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("robots.txt", robots_txt, name="robots"),
     path("", include("dastan.newsroom.urls")),
     *i18n_patterns(
         path("", include("dastan.search.urls")),
