@@ -1,1 +1,1 @@
-"""Machine-readable views of the site for crawlers and readers' apps (robots.txt for now)."""
+"""What crawlers and readers' apps read: robots.txt, head metadata and JSON-LD (feeds next)."""
