@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import factory
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from PIL import Image
 
@@ -111,3 +112,10 @@ def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (40, 30)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 40, 40)).save(buffer, fmt)
     return buffer.getvalue()
+
+
+def staff_user(username: str, role: str) -> User:
+    """Return a staff account in the Writer or Editor group, password "pw"."""
+    user = User.objects.create_user(username, password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from django.contrib import admin
 from django.contrib.admin.views import main as changelist
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -38,6 +38,7 @@ from tests.factories import (
     PlaceFactory,
     SectionFactory,
     TagFactory,
+    staff_user,
 )
 
 # The parameters a view reads as `request.GET.get("name")`, `request.GET["name"]`
@@ -191,12 +192,6 @@ def paths(seeds: tuple[str, ...]) -> st.SearchStrategy[str]:
         lambda parts: f"/{parts[0]}{parts[1]}/"
     )
     return st.one_of(matching, st.sampled_from(seeds), junk)
-
-
-def staff_user(username: str, role: str) -> User:
-    user = User.objects.create_user(username, password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 class UrlFuzzTests(TestCase):

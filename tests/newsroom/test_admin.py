@@ -7,14 +7,9 @@ from django.utils import timezone
 from dastan.content.models import Article
 from dastan.newsroom.roles import EDITOR, WRITER
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.factories import staff_user as staff
 
 pytestmark = pytest.mark.django_db
-
-
-def staff(username: str, role: str) -> User:
-    user = User.objects.create_user(username, password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 def article_form(**overrides) -> dict:

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.utils import translation
 
 from dastan.newsroom.models import StaffPreference
 from dastan.newsroom.preferences import staff_language_get, staff_language_set
 from dastan.newsroom.roles import EDITOR, WRITER
 from tests.factories import ArticleFactory
+from tests.factories import staff_user as staff
 
 pytestmark = pytest.mark.django_db
-
-
-def staff(username: str, role: str) -> User:
-    user = User.objects.create_user(username, password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 class StaffLanguageTests:

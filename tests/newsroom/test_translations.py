@@ -5,20 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from dastan.content.models import Article
 from dastan.content.services import article_translation_create, translations_link
 from dastan.newsroom.roles import EDITOR, WRITER
 from tests.factories import ArticleFactory, AuthorFactory, PlaceFactory, SectionFactory, TagFactory
+from tests.factories import staff_user as staff
 
 pytestmark = pytest.mark.django_db
-
-
-def staff(username: str, role: str) -> User:
-    user = User.objects.create_user(username, password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 def translate_url(article: Article) -> str:

@@ -3,20 +3,15 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dastan.newsroom.roles import EDITOR, WRITER
+from tests.factories import staff_user as staff
 from tests.newsroom.test_forms import current_token
 
 pytestmark = pytest.mark.django_db
-
-
-def staff(username: str, role: str) -> User:
-    user = User.objects.create_user(username, password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 class RequiredEnrolmentTests:

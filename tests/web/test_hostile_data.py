@@ -14,7 +14,7 @@ import datetime as dt
 from decimal import Decimal
 from urllib.parse import quote
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -36,6 +36,7 @@ from dastan.newsroom.roles import EDITOR, WRITER
 from dastan.rates import conf as rates_conf
 from dastan.rates.models import RateObservation
 from dastan.search.indexing import articles_index
+from tests.factories import staff_user
 
 # Fragments an import or a careless paste leaves in a body: markup, scripts,
 # template syntax, half shortcodes, shortcodes with absurd attributes, bad embeds.
@@ -541,12 +542,6 @@ def admin_urls(objects: dict[str, list], *, editor: bool) -> list[str]:
         urls.append(f"/admin/content/{model}/")
         urls += [f"/admin/content/{model}/{obj.pk}/change/" for obj in objects[kind]]
     return urls
-
-
-def staff_user(username: str, role: str) -> User:
-    user = User.objects.create_user(username, password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 class HostileDataTests(TestCase):
