@@ -1,125 +1,266 @@
-"""Version numbers for everything readers see, bumped on every content change.
+"""Versions per thing readers see, bumped when that thing changes.
 
-Caches of rendered pages put a version in their key, so a publish, an edit or
-a deletion makes the cached pages stale without having to know which pages an
-article appears in. There is one version per edition and one shared by all:
-a change to an article bumps only its edition's (and the editions of its
-translations, whose pages link to it); a change to what every edition shows
-(a section, a tag, a place, an author) bumps the shared one.
+A cached page records the keys it depends on (``article-12``, ``section-3``,
+``home-en``...) and their versions when it was rendered; it is stale as soon
+as one of them moves. A write bumps the keys of what it changes, so a publish
+expires its article's page, the listings it appears in (its sections, tags,
+places, authors, date archives), its edition's home page, feeds and search
+pages, and nothing else. The same keys name pages for a CDN or nginx purge
+(``content_expired`` is sent with them after the commit).
+
+Renaming a section, tag, place or author bumps ``site``: its name shows on
+cards and headers everywhere. A bulk load that may have moved articles out of
+listings it no longer knows bumps the editions they were in (``edition-<code>``).
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-VERSION_KEY = "content:version"
+from dastan.content.signals import content_expired
+
+VERSION_PREFIX = "content:version:"
+SITE = "site"
+LISTING_KINDS = ("section", "tag", "place", "author")
+# What every edition has once: its home page, date archives, corrections page, feeds, search.
+EDITION_PAGES = ("home", "archive", "corrections", "feed", "search")
 
 
-def _edition_key(edition: str) -> str:
-    return f"{VERSION_KEY}:{edition}"
+def article_key(pk: int) -> str:
+    return f"article-{pk}"
 
 
-def content_version(edition: str | None = None) -> str:
-    """Return the version a cached page of ``edition`` depends on (shared and edition's).
+def listing_key(kind: str, pk: int) -> str:
+    """Return the key of the pages listing a section's (tag's, place's, author's) articles."""
+    return f"{kind}-{pk}"
 
-    Both are read in one cache round trip; a missing one is created on first use.
+
+def edition_key(page: str, code: str) -> str:
+    """Return the key of an edition's ``page`` ("home", "feed"...), or ``edition`` for all of it."""
+    return f"{page}-{code}"
+
+
+def page_keys_base(edition: str) -> tuple[str, str]:
+    """Return the keys every page of ``edition`` depends on."""
+    return (SITE, edition_key("edition", edition))
+
+
+def versions_get(keys: Iterable[str]) -> tuple[int, ...]:
+    """Return the versions of ``keys`` in order, in one cache round trip.
+
+    A missing version (never bumped, or evicted) is created with the current
+    time, never read as 0: an evicted version must not match an old snapshot.
+    Created versions are odd and bumped ones even (``version_is_bump``).
     """
-    keys = [VERSION_KEY] + ([_edition_key(edition)] if edition else [])
-    found = cache.get_many(keys)
-    parts = []
+    keys = list(keys)
+    found = cache.get_many([VERSION_PREFIX + key for key in keys])
+    versions = []
     for key in keys:
-        version = found.get(key)
+        version = found.get(VERSION_PREFIX + key)
         if version is None:
-            cache.add(key, time.time_ns(), None)
-            version = cache.get(key, 0)
-        parts.append(str(version))
-    return ".".join(parts)
+            cache.add(VERSION_PREFIX + key, time.time_ns() | 1, None)
+            version = cache.get(VERSION_PREFIX + key, 0)
+        versions.append(version)
+    return tuple(versions)
 
 
-def _bump(editions: Iterable[str] | None) -> None:
-    """Bump ``editions``' versions, or the shared one when None (every edition)."""
-    now = time.time_ns()
-    keys = [VERSION_KEY] if editions is None else [_edition_key(code) for code in editions]
-    cache.set_many(dict.fromkeys(keys, now), None)
+def version_is_bump(version: int) -> bool:
+    """Return whether ``version`` was set by a write (not created on first read)."""
+    return version % 2 == 0
 
 
-def content_version_bump(*, editions: Iterable[str] | None = None) -> None:
-    """Make cached pages stale now and again when the transaction commits.
+def _bump(keys: Iterable[str]) -> None:
+    now = time.time_ns() & ~1
+    cache.set_many(dict.fromkeys((VERSION_PREFIX + key for key in keys), now), None)
+
+
+_pending = threading.local()
+
+
+def versions_bump(keys: Iterable[str]) -> None:
+    """Make pages showing ``keys`` stale now, and again when the transaction commits.
 
     The second bump drops a page that another request rendered from the old
-    data between the write and the commit. ``editions`` None means every edition.
+    data between the write and the commit. The keys of one transaction are
+    sent once, after the commit, as ``content_expired`` (the purge hook).
     """
-    editions = None if editions is None else sorted(set(editions))
-    if editions == []:
+    keys = set(keys)
+    if not keys:
         return
-    _bump(editions)
-    transaction.on_commit(lambda: _bump(editions))
+    _bump(keys)
+    connection = transaction.get_connection()
+    registered = any(entry[1] is _flush for entry in connection.run_on_commit)
+    if not registered:
+        # Keys left by a rolled-back transaction were never written: they are not announced.
+        _pending.keys = set()
+    _pending.keys.update(keys)
+    if not registered:
+        transaction.on_commit(_flush)
 
 
-def editions_showing(ids: Iterable[int], *, also: Iterable[str] = (), groups=()) -> set[str]:
-    """Return the editions whose pages show the articles ``ids`` or link to them.
+def _flush() -> None:
+    """Bump and announce what the committed transaction changed (once, however many writes)."""
+    keys = getattr(_pending, "keys", None)
+    _pending.keys = None
+    if not keys:
+        return
+    _bump(keys)
+    content_expired.send(sender=None, keys=sorted(keys))
 
-    That is the articles' own editions and those of their translations (an
-    article page links to its translations). ``also`` adds known editions (an
-    article's language before an edit), ``groups`` translation groups it left.
+
+def article_keys(ids: Iterable[int], *, groups: Iterable = (), editions: Iterable[str] = ()):
+    """Return the keys of every page that shows the articles ``ids`` or links to them.
+
+    That is each article's page and its translations' (they link to it), the
+    listings of its sections (primary and extra), tags, places (and their
+    countries), authors, and its edition's home, archives, feeds and search.
+    ``groups`` adds translation groups it left, ``editions`` editions it left.
     """
-    from dastan.content.models import Article
+    from dastan.content.models import Article, ArticleAuthor, Place
 
     ids = list(ids)
-    editions = set(also)
+    keys = {edition_key(page, code) for code in editions for page in EDITION_PAGES}
     if not ids and not groups:
-        return editions
-    own = Article.objects.filter(pk__in=ids).exclude(translation_group=None)
-    linked = Q(pk__in=ids) | Q(translation_group__in=own.values("translation_group"))
-    if groups:
-        linked |= Q(translation_group__in=list(groups))
-    editions.update(Article.objects.filter(linked).values_list("language", flat=True).distinct())
-    return editions
+        return keys
+    fields = ("language", "section_id", "translation_group")
+    rows = list(Article.objects.filter(pk__in=ids).values_list(*fields))
+    linked = {group for _, _, group in rows if group} | {group for group in groups if group}
+    members = set(ids)
+    if linked:
+        members.update(
+            Article.objects.filter(translation_group__in=linked).values_list("pk", flat=True)
+        )
+    keys.update(article_key(pk) for pk in members)
+    for language, section_id, _ in rows:
+        keys.update(edition_key(page, language) for page in EDITION_PAGES)
+        if section_id:
+            keys.add(listing_key("section", section_id))
+    keys.update(
+        listing_key("section", pk)
+        for pk in Article.sections.through.objects.filter(article_id__in=ids).values_list(
+            "section_id", flat=True
+        )
+    )
+    keys.update(
+        listing_key("tag", pk)
+        for pk in Article.tags.through.objects.filter(article_id__in=ids).values_list(
+            "tag_id", flat=True
+        )
+    )
+    places = set(
+        Article.places.through.objects.filter(article_id__in=ids).values_list("place_id", flat=True)
+    )
+    places.update(
+        Place.objects.filter(pk__in=places, country__isnull=False).values_list(
+            "country_id", flat=True
+        )
+    )
+    keys.update(listing_key("place", pk) for pk in places)
+    keys.update(
+        listing_key("author", pk)
+        for pk in ArticleAuthor.objects.filter(article_id__in=ids).values_list(
+            "author_id", flat=True
+        )
+    )
+    return keys
 
 
 def _on_articles_changed(sender, ids=(), languages=(), **kwargs) -> None:
-    content_version_bump(editions=editions_showing(ids, also=languages))
+    keys = article_keys(ids, editions=languages)
+    # A bulk load rewrote the links of articles it updated: the listings they left are
+    # not known any more, so the editions they were in expire whole.
+    keys.update(edition_key("edition", code) for code in languages)
+    versions_bump(keys)
+
+
+def _on_article_saving(sender, instance, raw=False, **kwargs) -> None:
+    """Remember the edition, section and group the row had, to expire the pages it leaves."""
+    from dastan.content.models import Article
+
+    if instance.pk is None:
+        instance._versioning_before = None
+        return
+    instance._versioning_before = (
+        Article.objects.filter(pk=instance.pk)
+        .values_list("language", "section_id", "translation_group")
+        .first()
+    )
 
 
 def _on_article_saved(sender, instance, raw=False, **kwargs) -> None:
-    loaded = getattr(instance, "_loaded_edition", None) or (None, None)
-    old_language, old_group = loaded
-    also = {instance.language} | ({old_language} if old_language else set())
-    groups = [old_group] if old_group and old_group != instance.translation_group else []
-    content_version_bump(editions=editions_showing([instance.pk], also=also, groups=groups))
-    instance._loaded_edition = (instance.language, instance.translation_group)
+    before = getattr(instance, "_versioning_before", None)
+    keys = set()
+    groups, editions = [], []
+    if before is not None:
+        language, section_id, group = before
+        editions.append(language)
+        groups.append(group)
+        if section_id:
+            keys.add(listing_key("section", section_id))
+    keys.update(article_keys([instance.pk], groups=groups, editions=editions))
+    versions_bump(keys)
 
 
-def _on_article_deleted(sender, instance, **kwargs) -> None:
-    groups = [instance.translation_group] if instance.translation_group else []
-    content_version_bump(editions=editions_showing([], also=[instance.language], groups=groups))
+def _on_article_deleting(sender, instance, **kwargs) -> None:
+    """Bump while the links still exist (they are deleted with the article)."""
+    versions_bump(article_keys([instance.pk]))
 
 
-def _on_article_part_changed(sender, instance, **kwargs) -> None:
-    """A byline or correction: only its article's pages (and its translations') show it."""
-    content_version_bump(editions=editions_showing([instance.article_id]))
+def _on_byline_changed(sender, instance, **kwargs) -> None:
+    """A byline shows on the article's page and its cards, and files it under the author."""
+    keys = article_keys([instance.article_id])
+    keys.add(listing_key("author", instance.author_id))
+    versions_bump(keys)
+
+
+def _on_correction_changed(sender, instance, **kwargs) -> None:
+    """A correction shows on its article's page and its edition's corrections page."""
+    from dastan.content.models import Article
+
+    language = Article.objects.filter(pk=instance.article_id).values_list("language", flat=True)
+    keys = {article_key(instance.article_id)}
+    keys.update(edition_key("corrections", code) for code in language)
+    versions_bump(keys)
+
+
+_THROUGH_KINDS: dict[type, str] = {}
 
 
 def _on_links_changed(sender, instance, action, reverse, pk_set=None, **kwargs) -> None:
+    kind = _THROUGH_KINDS[sender]
+    if action == "pre_clear" and not reverse:
+        # The links are about to go: expire what they list now.
+        versions_bump(article_keys([instance.pk]))
+        return
     if not action.startswith("post_"):
         return
     if not reverse:
-        content_version_bump(editions=editions_showing([instance.pk]))
+        keys = article_keys([instance.pk])
+        keys.update(listing_key(kind, pk) for pk in pk_set or ())
+        if kind == "place" and pk_set:
+            from dastan.content.models import Place
+
+            countries = Place.objects.filter(pk__in=pk_set, country__isnull=False)
+            keys.update(
+                listing_key("place", pk) for pk in countries.values_list("country_id", flat=True)
+            )
+        versions_bump(keys)
     elif pk_set:
-        content_version_bump(editions=editions_showing(pk_set))
+        versions_bump(article_keys(pk_set) | {listing_key(kind, instance.pk)})
     else:
-        # A tag's links cleared: which articles it had is gone; expire every edition.
-        content_version_bump()
+        # A section's, tag's or place's links cleared: which articles it had is gone.
+        versions_bump([SITE])
 
 
 def _on_shared_changed(sender, **kwargs) -> None:
-    content_version_bump()
+    """A name shown on cards and headers everywhere: every page expires."""
+    versions_bump([SITE])
 
 
 def connect_version_bumps() -> None:
@@ -129,25 +270,27 @@ def connect_version_bumps() -> None:
 
     articles_changed.connect(_on_articles_changed, dispatch_uid="content-version-changed")
     articles_deleted.connect(_on_articles_changed, dispatch_uid="content-version-deleted")
-    post_save.connect(
-        _on_article_saved, sender=models.Article, dispatch_uid="content-version-Article-save"
-    )
-    post_delete.connect(
-        _on_article_deleted, sender=models.Article, dispatch_uid="content-version-Article-delete"
-    )
-    for model in (models.ArticleAuthor, models.Correction):
+    article = models.Article
+    pre_save.connect(_on_article_saving, sender=article, dispatch_uid="content-version-pre-save")
+    post_save.connect(_on_article_saved, sender=article, dispatch_uid="content-version-save")
+    pre_delete.connect(_on_article_deleting, sender=article, dispatch_uid="content-version-delete")
+    for model, receiver in (
+        (models.ArticleAuthor, _on_byline_changed),
+        (models.Correction, _on_correction_changed),
+    ):
         uid = f"content-version-{model.__name__}"
-        post_save.connect(_on_article_part_changed, sender=model, dispatch_uid=uid + "-save")
-        post_delete.connect(_on_article_part_changed, sender=model, dispatch_uid=uid + "-delete")
+        post_save.connect(receiver, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(receiver, sender=model, dispatch_uid=uid + "-delete")
     for model in (models.Author, models.Place, models.Section, models.Tag):
         uid = f"content-version-{model.__name__}"
         post_save.connect(_on_shared_changed, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(_on_shared_changed, sender=model, dispatch_uid=uid + "-delete")
-    for through in (
-        models.Article.tags.through,
-        models.Article.places.through,
-        models.Article.sections.through,
+    for kind, through in (
+        ("tag", article.tags.through),
+        ("place", article.places.through),
+        ("section", article.sections.through),
     ):
+        _THROUGH_KINDS[through] = kind
         m2m_changed.connect(
             _on_links_changed, sender=through, dispatch_uid=f"content-version-{through.__name__}"
         )

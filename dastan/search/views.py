@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from dastan.content.models import Author, Place, Section, Tag
+from dastan.content.versioning import edition_key
 from dastan.editions.addresses import edition_current, edition_url
 from dastan.editions.conf import edition_codes, editions_all
 from dastan.search.backends.base import Filters
@@ -17,6 +18,7 @@ from dastan.search.query import parse
 from dastan.search.selectors import article_search, edition_counts, latest_articles
 from dastan.web.decorators import read_only
 from dastan.web.paging import page_number_or_404
+from dastan.web.surrogates import page_keys_add
 
 FILTER_MODELS = {"section": Section, "tag": Tag, "place": Place, "author": Author}
 KEPT_PARAMS = ("q", "sort", "lang", "section", "tag", "place", "author", "from", "to")
@@ -70,6 +72,8 @@ def search(request: HttpRequest) -> HttpResponse:
     filters, chosen = _filters(request)
     kept = {k: request.GET[k][:300] for k in KEPT_PARAMS if request.GET.get(k)}
     edition = edition_current(request)
+    # Results may come from, and counts are given for, every edition: any publish expires it.
+    page_keys_add(edition_key("search", code) for code in edition_codes())
     # The same search on each edition's page (the switcher); a chosen language stays chosen.
     alternates = {
         code: edition_url("search:search", code) + (f"?{urlencode(kept)}" if kept else "")

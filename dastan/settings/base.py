@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the session, CSRF and edition middlewares: it sees (and trims) the Vary they add.
+    "dastan.web.httpcache.HttpCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before CommonMiddleware: the edition decides which URL patterns match (/ru/...).
     "dastan.editions.middleware.EditionMiddleware",
@@ -228,6 +230,8 @@ DASTAN_SITE = {
 DASTAN_SEARCH: dict = {}
 DASTAN_RATES: dict = {}
 DASTAN_REDIRECTS: dict = {}
+# Cache-Control per page type and the CDN purge hook (dastan/web/conf.py has the defaults).
+DASTAN_HTTP_CACHE: dict = {}
 # The name an authenticator app shows beside a staff account's codes.
 OTP_TOTP_ISSUER = DASTAN_SITE["NAME"]
 DASTAN_NEWSROOM = {"REQUIRE_2FA_FOR": env.env_list("REQUIRE_2FA_FOR", ["Editor"])}

@@ -15,5 +15,10 @@ def read_only(view: Callable) -> Callable:
     POST with the CSRF failure page. The CSRF middleware checks before the view
     runs, so the view is exempt from it: a view that refuses every unsafe method
     has no state to protect, and the 405 can then be given.
+
+    It also marks the view as a reader page, which ``web.httpcache`` gives
+    validators and shared-cache headers.
     """
-    return csrf_exempt(require_safe(view))
+    wrapped = csrf_exempt(require_safe(view))
+    wrapped.reader_page = True
+    return wrapped

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext
 
 from dastan.content import selectors
 from dastan.content.models import Author, Place, Section, Tag
+from dastan.content.versioning import article_key, edition_key, listing_key
 from dastan.editions.addresses import edition_current
 from dastan.editions.conf import edition_code, edition_codes, editions_all
 from dastan.feeds.meta import article_meta, site_json_ld
@@ -26,18 +27,21 @@ from dastan.rendering import reading_time, render_body
 from dastan.web.decorators import read_only
 from dastan.web.fragments import cached_fragment
 from dastan.web.paging import page_number_or_404, paginate
+from dastan.web.surrogates import page_keys_add, page_tags_add
 
 
 @read_only
 def home(request: HttpRequest) -> HttpResponse:
     """Show the edition's latest articles and a block per navigation section."""
     edition = edition_current(request)
-    blocks = cached_fragment(
-        "home",
-        lambda: render_to_string(
-            "components/home_blocks.html", selectors.home_blocks(edition=edition)
-        ),
-    )
+
+    def render_blocks() -> str:
+        context = selectors.home_blocks(edition=edition)
+        shown = [*context["latest"], *(a for _, items in context["blocks"] for a in items)]
+        page_tags_add(article_key(a.pk) for a in shown)
+        return render_to_string("components/home_blocks.html", context)
+
+    blocks = cached_fragment("home", render_blocks, keys=[edition_key("home", edition)])
     context = {"blocks": blocks, "structured_data": site_json_ld(edition)}
     return render(request, "pages/home.html", context)
 
@@ -60,7 +64,9 @@ def article(request: HttpRequest, year: int, month: str, day: str, slug: str) ->
         if edition_code(item.language) != edition:
             elsewhere.append(item.get_absolute_url())
             return None
-        return article_page(item)
+        page = article_page(item)
+        page_keys_add(article_key(pk) for pk in page["shown"])
+        return page
 
     page = cached_fragment(f"article:{slug}", render_page, edition=edition)
     if page is None and not elsewhere:
@@ -95,11 +101,8 @@ def article_page(item, *, preview: bool = False) -> dict:
     """
     with translation.override(edition_code(item.language)):
         # A translation in a language that is no (longer an) edition has no page to link.
-        translations = {
-            t.language: t.get_absolute_url()
-            for t in selectors.article_translations(item)
-            if t.language in edition_codes()
-        }
+        linked = [t for t in selectors.article_translations(item) if t.language in edition_codes()]
+        translations = {t.language: t.get_absolute_url() for t in linked}
         url = item.get_absolute_url()
         translations[edition_code(item.language)] = url
         context = {
@@ -124,16 +127,29 @@ def article_page(item, *, preview: bool = False) -> dict:
         "head": None if preview else article_meta(item),
         "main": main,
         "translations": translations,
+        # The articles whose changes this page shows: itself and the translations it links.
+        "shown": [item.pk, *(t.pk for t in linked)],
     }
 
 
 def _listing(
-    request: HttpRequest, *, heading: str, articles: Callable[[], QuerySet], kind: str, obj=None
+    request: HttpRequest,
+    *,
+    heading: str,
+    articles: Callable[[], QuerySet],
+    kind: str,
+    key: str,
+    obj=None,
 ) -> HttpResponse:
-    """Render a listing page; ``articles`` builds its queryset only when the cache misses."""
+    """Render a listing page; ``articles`` builds its queryset only when the cache misses.
+
+    ``key`` names what the listing lists (``section-3``, ``archive-en``): a
+    change to an article filed there expires the page.
+    """
 
     def render_results() -> str:
         page = paginate(request, articles())
+        page_tags_add(article_key(a.pk) for a in page.object_list)
         return render_to_string("components/listing_results.html", {"page_obj": page})
 
     # Parsed before it becomes part of the cache key: one key per page, whatever the spelling.
@@ -143,7 +159,7 @@ def _listing(
         "heading": heading,
         "kind": kind,
         "object": obj,
-        "results": cached_fragment(name, render_results),
+        "results": cached_fragment(name, render_results, keys=[key]),
         "structured_data": site_json_ld(edition_current(request)),
     }
     return render(request, "pages/listing.html", context)
@@ -157,6 +173,7 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
         heading=obj.local_name,
         articles=lambda: selectors.articles_in_section(obj, edition=edition_current(request)),
         kind=_("Section"),
+        key=listing_key("section", obj.pk),
         obj=obj,
     )
 
@@ -169,6 +186,7 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
         heading=obj.local_name,
         articles=lambda: selectors.articles_tagged(obj, edition=edition_current(request)),
         kind=_("Tag"),
+        key=listing_key("tag", obj.pk),
         obj=obj,
     )
 
@@ -181,6 +199,7 @@ def place(request: HttpRequest, slug: str) -> HttpResponse:
         heading=obj.local_name,
         articles=lambda: selectors.articles_in_place(obj, edition=edition_current(request)),
         kind=pgettext("listing kind", "Place"),
+        key=listing_key("place", obj.pk),
         obj=obj,
     )
 
@@ -193,6 +212,7 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
         heading=obj.name,
         articles=lambda: selectors.articles_by_author(obj, edition=edition_current(request)),
         kind=_("Author"),
+        key=listing_key("author", obj.pk),
         obj=obj,
     )
 
@@ -220,6 +240,7 @@ def year_archive(request: HttpRequest, year: int) -> HttpResponse:
         heading=str(year),
         articles=lambda: selectors.articles_between(start, end, edition=edition_current(request)),
         kind=_("Archive"),
+        key=edition_key("archive", edition_current(request)),
     )
 
 
@@ -233,6 +254,7 @@ def month_archive(request: HttpRequest, year: int, month: str) -> HttpResponse:
         heading=date_format(start, "F Y"),
         articles=lambda: selectors.articles_between(start, end, edition=edition_current(request)),
         kind=_("Archive"),
+        key=edition_key("archive", edition_current(request)),
     )
 
 
@@ -249,12 +271,15 @@ def day_archive(request: HttpRequest, year: int, month: str, day: str) -> HttpRe
         heading=date_format(start, "d E Y"),
         articles=lambda: selectors.articles_between(start, end, edition=edition_current(request)),
         kind=_("Archive"),
+        key=edition_key("archive", edition_current(request)),
     )
 
 
 @read_only
 def corrections(request: HttpRequest) -> HttpResponse:
     """List every correction, clarification and update on public articles."""
-    corrections = selectors.corrections_public(edition=edition_current(request))
+    edition = edition_current(request)
+    page_keys_add([edition_key("corrections", edition)])
+    corrections = selectors.corrections_public(edition=edition)
     page = paginate(request, corrections, per_page=20)
     return render(request, "pages/corrections.html", {"page_obj": page})

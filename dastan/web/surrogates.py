@@ -1,0 +1,61 @@
+"""The keys a page is made of, collected while it renders.
+
+Views and cached fragments add keys (``content.versioning``'s names: the
+article, the listing's section, its edition's home...) to the collector of the
+request being answered; ``httpcache`` sends them as ``Surrogate-Key`` and
+``Cache-Tag`` so a CDN can drop exactly the pages a publish changed.
+
+A key is either a dependency (a cached fragment is stale when its version
+moves) or a tag only (a card's article: any change to it already bumps the
+listing it is on, so checking it again on every hit would cost a cache read).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+
+@dataclass
+class PageKeys:
+    depends: set[str] = field(default_factory=set)
+    tags: set[str] = field(default_factory=set)
+
+    def update(self, other: PageKeys) -> None:
+        self.depends |= other.depends
+        self.tags |= other.tags
+
+    def all(self) -> list[str]:
+        return sorted(self.depends | self.tags)
+
+
+_current: ContextVar[PageKeys | None] = ContextVar("dastan_page_keys", default=None)
+
+
+def page_keys_add(keys: Iterable[str], *, depends: bool = True) -> None:
+    """Add ``keys`` to the page being rendered (nothing happens outside a request)."""
+    collector = _current.get()
+    if collector is None:
+        return
+    (collector.depends if depends else collector.tags).update(keys)
+
+
+def page_tags_add(keys: Iterable[str]) -> None:
+    """Add keys that name the page for a purge but need no version check."""
+    page_keys_add(keys, depends=False)
+
+
+@contextlib.contextmanager
+def page_keys_collect() -> Iterator[PageKeys]:
+    """Collect the keys added inside the block; they also reach the enclosing collector."""
+    outer = _current.get()
+    collector = PageKeys()
+    token = _current.set(collector)
+    try:
+        yield collector
+    finally:
+        _current.reset(token)
+        if outer is not None:
+            outer.update(collector)
