@@ -15,6 +15,7 @@ listings it no longer knows bumps the editions they were in (``edition-<code>``)
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Iterable
@@ -23,13 +24,14 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
+from dastan.content.models import local_date
 from dastan.content.signals import content_expired
 
 VERSION_PREFIX = "content:version:"
 SITE = "site"
 LISTING_KINDS = ("section", "tag", "place", "author")
-# What every edition has once: its home page, date archives, corrections page, feeds, search.
-EDITION_PAGES = ("home", "archive", "corrections", "feed", "search")
+# What every edition has once: its home page, feeds, search and corrections (of public articles).
+EDITION_PAGES = ("home", "feed", "search", "corrections")
 
 
 def article_key(pk: int) -> str:
@@ -44,6 +46,18 @@ def listing_key(kind: str, pk: int) -> str:
 def edition_key(page: str, code: str) -> str:
     """Return the key of an edition's ``page`` ("home", "feed"...), or ``edition`` for all of it."""
     return f"{page}-{code}"
+
+
+def archive_keys(edition: str, when: dt.datetime | None) -> list[str]:
+    """Return the keys of the year, month and day archives that list an article of ``when``."""
+    if when is None:
+        return []
+    day = local_date(when)
+    return [
+        f"archive-{edition}-{day.year:04d}",
+        f"archive-{edition}-{day.year:04d}-{day.month:02d}",
+        f"archive-{edition}-{day.year:04d}-{day.month:02d}-{day.day:02d}",
+    ]
 
 
 def page_keys_base(edition: str) -> tuple[str, str]:
@@ -119,7 +133,7 @@ def article_keys(ids: Iterable[int], *, groups: Iterable = (), editions: Iterabl
 
     That is each article's page and its translations' (they link to it), the
     listings of its sections (primary and extra), tags, places (and their
-    countries), authors, and its edition's home, archives, feeds and search.
+    countries), authors and date, and its edition's home, feeds and search.
     ``groups`` adds translation groups it left, ``editions`` editions it left.
     """
     from dastan.content.models import Article, ArticleAuthor, Place
@@ -128,17 +142,18 @@ def article_keys(ids: Iterable[int], *, groups: Iterable = (), editions: Iterabl
     keys = {edition_key(page, code) for code in editions for page in EDITION_PAGES}
     if not ids and not groups:
         return keys
-    fields = ("language", "section_id", "translation_group")
+    fields = ("language", "section_id", "translation_group", "published_at")
     rows = list(Article.objects.filter(pk__in=ids).values_list(*fields))
-    linked = {group for _, _, group in rows if group} | {group for group in groups if group}
+    linked = {row[2] for row in rows if row[2]} | {group for group in groups if group}
     members = set(ids)
     if linked:
         members.update(
             Article.objects.filter(translation_group__in=linked).values_list("pk", flat=True)
         )
     keys.update(article_key(pk) for pk in members)
-    for language, section_id, _ in rows:
+    for language, section_id, _, published_at in rows:
         keys.update(edition_key(page, language) for page in EDITION_PAGES)
+        keys.update(archive_keys(language, published_at))
         if section_id:
             keys.add(listing_key("section", section_id))
     keys.update(
@@ -188,7 +203,7 @@ def _on_article_saving(sender, instance, raw=False, **kwargs) -> None:
         return
     instance._versioning_before = (
         Article.objects.filter(pk=instance.pk)
-        .values_list("language", "section_id", "translation_group")
+        .values_list("language", "section_id", "translation_group", "published_at")
         .first()
     )
 
@@ -198,9 +213,10 @@ def _on_article_saved(sender, instance, raw=False, **kwargs) -> None:
     keys = set()
     groups, editions = [], []
     if before is not None:
-        language, section_id, group = before
+        language, section_id, group, published_at = before
         editions.append(language)
         groups.append(group)
+        keys.update(archive_keys(language, published_at))
         if section_id:
             keys.add(listing_key("section", section_id))
     keys.update(article_keys([instance.pk], groups=groups, editions=editions))

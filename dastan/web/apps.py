@@ -8,5 +8,7 @@ class WebConfig(AppConfig):
         from django.core import checks
 
         from dastan.locale_build import check_catalogues
+        from dastan.web.purge import connect_purge
 
         checks.register(check_catalogues)
+        connect_purge()

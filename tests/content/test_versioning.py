@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from dastan.content import services
-from dastan.content.models import Article
+from dastan.content.models import Article, local_date
 from dastan.content.services import ArticleRecord, articles_upsert
 from dastan.content.signals import content_expired
 from dastan.content.versioning import (
@@ -83,6 +83,7 @@ class ArticleChangeTests:
         draft.bylines.create(author=author, position=0)
         expired.clear()
         services.article_publish(Article.objects.get(pk=draft.pk))
+        day = local_date(Article.objects.get(pk=draft.pk).published_at)
         keys = keys_of(expired)
         assert len(expired) == 1
         assert {
@@ -93,7 +94,9 @@ class ArticleChangeTests:
             f"place-{country.pk}",
             f"author-{author.pk}",
             "home-en",
-            "archive-en",
+            f"archive-en-{day:%Y}",
+            f"archive-en-{day:%Y-%m}",
+            f"archive-en-{day:%Y-%m-%d}",
             "feed-en",
             "search-en",
         } <= keys

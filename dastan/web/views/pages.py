@@ -17,7 +17,7 @@ from django.utils.translation import pgettext
 
 from dastan.content import selectors
 from dastan.content.models import Author, Place, Section, Tag
-from dastan.content.versioning import article_key, edition_key, listing_key
+from dastan.content.versioning import archive_keys, article_key, edition_key, listing_key
 from dastan.editions.addresses import edition_current
 from dastan.editions.conf import edition_code, edition_codes, editions_all
 from dastan.feeds.meta import article_meta, site_json_ld
@@ -240,7 +240,7 @@ def year_archive(request: HttpRequest, year: int) -> HttpResponse:
         heading=str(year),
         articles=lambda: selectors.articles_between(start, end, edition=edition_current(request)),
         kind=_("Archive"),
-        key=edition_key("archive", edition_current(request)),
+        key=archive_keys(edition_current(request), start)[0],
     )
 
 
@@ -254,7 +254,7 @@ def month_archive(request: HttpRequest, year: int, month: str) -> HttpResponse:
         heading=date_format(start, "F Y"),
         articles=lambda: selectors.articles_between(start, end, edition=edition_current(request)),
         kind=_("Archive"),
-        key=edition_key("archive", edition_current(request)),
+        key=archive_keys(edition_current(request), start)[1],
     )
 
 
@@ -271,7 +271,7 @@ def day_archive(request: HttpRequest, year: int, month: str, day: str) -> HttpRe
         heading=date_format(start, "d E Y"),
         articles=lambda: selectors.articles_between(start, end, edition=edition_current(request)),
         kind=_("Archive"),
-        key=edition_key("archive", edition_current(request)),
+        key=archive_keys(edition_current(request), start)[2],
     )
 
 
