@@ -274,9 +274,13 @@ def _on_links_changed(sender, instance, action, reverse, pk_set=None, **kwargs) 
         versions_bump([SITE])
 
 
-def _on_shared_changed(sender, **kwargs) -> None:
-    """A name shown on cards and headers everywhere: every page expires."""
-    versions_bump([SITE])
+def _on_shared_changed(sender, created=False, **kwargs) -> None:
+    """A name shown on cards and headers everywhere: every page expires.
+
+    A new one shows nowhere yet (its articles' links bump their own keys).
+    """
+    if not created:
+        versions_bump([SITE])
 
 
 def connect_version_bumps() -> None:

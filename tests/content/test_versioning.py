@@ -174,6 +174,10 @@ class ArticleChangeTests:
         Article.objects.filter(pk=article.pk).delete()
         assert {f"article-{article.pk}", f"section-{section.pk}", "home-en"} <= keys_of(expired)
 
+    def test_a_new_tag_expires_nothing(self, expired):
+        TagFactory()
+        assert expired == []
+
     def test_a_renamed_section_expires_every_page(self, expired):
         section = SectionFactory()
         expired.clear()

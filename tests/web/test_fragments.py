@@ -1,4 +1,6 @@
 import datetime as dt
+import os
+import time
 from unittest import mock
 
 import pytest
@@ -9,6 +11,41 @@ from dastan.content.models import Article
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
+
+REDIS_URL = os.environ.get("DASTAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(params=["locmem", "file", "redis"])
+def stampede_cache(request, settings, tmp_path, transactional_db):
+    """The cache each deployment shape uses: per process, files (embedded), Redis (servers)."""
+    from django.core.cache import caches
+
+    backends = {
+        "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "file": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        },
+        "redis": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "dastan-test-stampede",
+        },
+    }
+    if request.param == "redis":
+        import redis
+
+        try:
+            redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+        except redis.exceptions.ConnectionError as exc:
+            reason = f"no Redis server at {REDIS_URL} ({exc}); .ci/run starts one"
+            if os.environ.get("DASTAN_TEST_REQUIRE_SERVICES") == "1":
+                pytest.fail(reason)
+            pytest.skip(reason)
+    settings.CACHES = {"default": backends[request.param]}
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
 
 
 class CachedListingTests:
@@ -87,3 +124,129 @@ class CachePerEditionTests:
         section.names = {"ru": "Энергетика"}
         section.save()
         assert "Энергетика" in client.get("/ru/").content.decode()
+
+
+def fragment_fresh(name: str, edition: str = "en") -> bool | None:
+    """Return whether the cached fragment ``name`` is fresh (None: not cached at all)."""
+    from django.core.cache import cache
+
+    entry = cache.get(f"web:fragment:{edition}:{name}")
+    return None if entry is None else entry.fresh(timezone.now().timestamp())
+
+
+class InvalidationTests:
+    """A publish expires what shows the article, and every other cached page stays."""
+
+    def test_a_publish_expires_its_section_home_and_day_not_the_rest(self, client):
+        economy = SectionFactory(name="Economy", slug="economy")
+        sport = SectionFactory(name="Sport", slug="sport")
+        other = ArticleFactory(section=sport, title="Match report")
+        ArticleFactory(section=economy, title="Budget", language="ru")
+        draft = ArticleFactory(section=economy, status="draft", published_at=None)
+        pages = {
+            "home": "/",
+            "listing:/section/economy/:1": "/section/economy/",
+            "listing:/section/sport/:1": "/section/sport/",
+            f"listing:/author/{other.bylines.get().author.slug}/:1": (
+                f"/author/{other.bylines.get().author.slug}/"
+            ),
+            f"article:{other.slug}": other.get_absolute_url(),
+        }
+        for url in pages.values():
+            assert client.get(url).status_code == 200
+        client.get("/ru/")
+        assert all(fragment_fresh(name) for name in pages)
+        services.article_publish(Article.objects.get(pk=draft.pk))
+        stale = {name for name in pages if not fragment_fresh(name)}
+        assert stale == {"home", "listing:/section/economy/:1"}
+        assert fragment_fresh("home", "ru")
+
+    def test_an_edit_expires_the_article_page_and_its_listings(self, client):
+        section = SectionFactory(slug="energy")
+        article = ArticleFactory(section=section)
+        neighbour = ArticleFactory(section=SectionFactory(slug="sport"))
+        for url in (article.get_absolute_url(), neighbour.get_absolute_url(), "/section/energy/"):
+            client.get(url)
+        article.title = "Edited"
+        services.article_save(article)
+        assert fragment_fresh(f"article:{article.slug}") is False
+        assert fragment_fresh("listing:/section/energy/:1") is False
+        assert fragment_fresh(f"article:{neighbour.slug}") is True
+
+    def test_a_day_archive_of_another_day_stays(self, client):
+        old = ArticleFactory(published_at=timezone.now() - dt.timedelta(days=40))
+        day = timezone.localtime(old.published_at)
+        url = f"/{day:%Y}/{day:%m}/{day:%d}/"
+        assert client.get(url).status_code == 200
+        draft = ArticleFactory(status="draft", published_at=None)
+        services.article_publish(Article.objects.get(pk=draft.pk))
+        assert fragment_fresh(f"listing:{url}:1") is True
+
+
+class StampedeTests:
+    """A stale or missing fragment is rendered once however many requests want it at once."""
+
+    THREADS = 8
+
+    def run(self, *, prime: bool) -> tuple[list[str], list[str | None]]:
+        import threading
+
+        from django.db import connections
+
+        from dastan.content.versioning import versions_bump
+        from dastan.web.fragments import cached_fragment
+
+        if prime:
+            cached_fragment("block", lambda: "old", edition="en", keys=["home-en"])
+            versions_bump(["home-en"])
+        renders: list[str] = []
+        release = threading.Event()
+
+        def render() -> str:
+            renders.append(threading.current_thread().name)
+            assert release.wait(30)
+            return "new"
+
+        results: list[str | None] = [None] * self.THREADS
+
+        def request(i: int) -> None:
+            try:
+                results[i] = cached_fragment("block", render, edition="en", keys=["home-en"])
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=request, args=(i,)) for i in range(self.THREADS)]
+        for thread in threads:
+            thread.start()
+        # Hold the one render until the others have answered (stale) or are waiting (cold).
+        until = time.monotonic() + 30
+        while time.monotonic() < until:
+            served = sum(r is not None for r in results)
+            if renders and (not prime or served == self.THREADS - 1):
+                break
+            time.sleep(0.01)
+        release.set()
+        for thread in threads:
+            thread.join(30)
+        return renders, results
+
+    def test_stale_value_is_served_while_one_request_rebuilds(self, stampede_cache):
+        renders, results = self.run(prime=True)
+        assert len(renders) == 1
+        assert sorted(results) == ["new"] + ["old"] * (self.THREADS - 1)
+
+    def test_without_a_value_the_others_wait_for_the_one_rebuild(self, stampede_cache, settings):
+        settings.DASTAN_HTTP_CACHE = {"LOCK_WAIT": 30}
+        renders, results = self.run(prime=False)
+        assert len(renders) == 1
+        assert results == ["new"] * self.THREADS
+
+    def test_a_failed_rebuild_frees_the_lock(self, stampede_cache):
+        from dastan.web.fragments import cached_fragment
+
+        def broken() -> str:
+            raise RuntimeError("database went away")
+
+        with pytest.raises(RuntimeError):
+            cached_fragment("block", broken, edition="en")
+        assert cached_fragment("block", lambda: "rendered", edition="en") == "rendered"
