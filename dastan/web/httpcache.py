@@ -46,6 +46,14 @@ class HttpCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with page_keys_collect() as keys:
             response = self.get_response(request)
+        response = self.headers_set(request, response, keys)
+        if request.method == "HEAD" and not response.streaming:
+            # gunicorn sends whatever body it is given, even to HEAD; the headers
+            # (Content-Length and ETag included) stay those of the GET.
+            response.content = b""
+        return response
+
+    def headers_set(self, request: HttpRequest, response: HttpResponse, keys: PageKeys):
         if not getattr(request, "reader_page", False):
             if "Cache-Control" not in response:
                 patch_cache_control(response, private=True, no_store=True)

@@ -80,6 +80,18 @@ class ValidatorTests:
             assert head[name] == get[name]
         assert client.head("/", HTTP_IF_NONE_MATCH=get["ETag"]).status_code == 304
 
+    def test_head_sends_no_body_whatever_the_server(self, rf: RequestFactory):
+        """gunicorn writes the body it is given even to HEAD: the middleware gives none."""
+
+        def view(request):
+            return HttpResponse("x" * 100, headers={"Content-Length": "100"})
+
+        view.reader_page = True
+        middleware = HttpCacheMiddleware(lambda request: _run(middleware, view, request))
+        get, head = middleware(rf.get("/")), middleware(rf.head("/"))
+        assert head.content == b"" and get.content == b"x" * 100
+        assert head["Content-Length"] == "100" and head["ETag"] == get["ETag"]
+
     def test_a_response_with_its_own_validators_keeps_them(self, rf: RequestFactory):
         """A feed's ETag and Last-Modified (Django's ``condition``) are left as they are."""
 
