@@ -63,13 +63,14 @@ def http_cache_setting(name: str) -> Any:
 
 
 def page_policy(page_type: str) -> dict[str, int]:
-    pages = http_cache_setting("PAGES")
-    return pages.get(page_type) or pages.get("default") or DEFAULTS["PAGES"]["default"]
+    """Return the Cache-Control values of ``page_type``; the settings add to the defaults."""
+    pages = {**DEFAULTS["PAGES"], **http_cache_setting("PAGES")}
+    return pages.get(page_type) or pages["default"]
 
 
 def page_type(view_name: str) -> str:
     """Return the page type of the URL name ``view_name`` ("web:section" -> "listing")."""
-    views = http_cache_setting("VIEWS")
+    views = {**DEFAULTS["VIEWS"], **http_cache_setting("VIEWS")}
     if view_name in views:
         return views[view_name]
     return views.get(view_name.partition(":")[0], "default")

@@ -154,7 +154,9 @@ class CacheControlTests:
             "stale-if-error": "700",
         }
 
-    def test_the_article_page_has_the_article_policy(self, client, story):
+    def test_the_article_page_has_the_article_policy(self, client, story, settings):
+        """A setting for one page type leaves the others' defaults."""
+        settings.DASTAN_HTTP_CACHE = {"PAGES": {"home": {"max_age": 1}}}
         found = directives(client.get(story.get_absolute_url()))
         assert "public" in found and found["s-maxage"] == "3600"
 
