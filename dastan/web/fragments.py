@@ -78,11 +78,11 @@ def cached_fragment(
             # Someone is rebuilding it: this request serves what was there.
             entry.collect()
             return entry.value
-        built = _wait_for(key)
+        built = _wait_for(key, lock)
         if built is not None:
             built.collect()
             return built.value
-        # The other rebuild is slow or failed: render without taking its place.
+        # The other rebuild is slow, failed or found nothing: render without storing.
         return _render(key, render, base, store=False)
     try:
         return _render(key, render, base, store=True)
@@ -97,6 +97,10 @@ def _render(key: str, render: Callable[[], T], base: tuple[str, ...], *, store: 
     with page_keys_collect() as collected:
         page_keys_add(base)
         value = render()
+    if value is None and store:
+        # Nothing to show any more (an unpublished article): no request may serve the old
+        # value as stale while another one holds the lock.
+        cache.delete(key)
     if value is None or not store:
         return value
     depends = tuple(sorted(collected.depends))
@@ -124,12 +128,18 @@ def _render(key: str, render: Callable[[], T], base: tuple[str, ...], *, store: 
     return value
 
 
-def _wait_for(key: str) -> Entry | None:
-    """Return the entry another request is building, if it lands within ``LOCK_WAIT``."""
+def _wait_for(key: str, lock: str) -> Entry | None:
+    """Return the entry another request is building, if it lands within ``LOCK_WAIT``.
+
+    None as soon as the lock is gone without an entry: that render found nothing
+    to show (a 404), and waiting longer would only hold this worker.
+    """
     deadline = time.monotonic() + http_cache_setting("LOCK_WAIT")
     while time.monotonic() < deadline:
         time.sleep(_WAIT_STEP)
-        entry = cache.get(key)
-        if entry is not None:
-            return entry
+        found = cache.get_many([key, lock])
+        if key in found:
+            return found[key]
+        if lock not in found:
+            return None
     return None

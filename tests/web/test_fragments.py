@@ -241,6 +241,20 @@ class StampedeTests:
         assert len(renders) == 1
         assert results == ["new"] * self.THREADS
 
+    def test_what_is_gone_is_never_served_stale(self, settings):
+        """Once a rebuild finds nothing (an unpublished article), the old value is not served."""
+        from django.core.cache import cache
+
+        from dastan.content.versioning import versions_bump
+        from dastan.web.fragments import cached_fragment
+
+        settings.DASTAN_HTTP_CACHE = {"LOCK_WAIT": 0.05}
+        assert cached_fragment("gone", lambda: "story", edition="en", keys=["k"]) == "story"
+        versions_bump(["k"])
+        assert cached_fragment("gone", lambda: None, edition="en") is None
+        cache.add("web:fragment:en:gone:lock", 1)  # another request is rebuilding
+        assert cached_fragment("gone", lambda: None, edition="en") is None
+
     def test_a_failed_rebuild_frees_the_lock(self, stampede_cache):
         from dastan.web.fragments import cached_fragment
 
