@@ -45,6 +45,10 @@ DEFAULTS: dict[str, Any] = {
     },
     # The purge hook: {"BACKEND": "dastan.web.purge.http", "OPTIONS": {...}}; None purges nothing.
     "PURGE": None,
+    # Seconds a page's ETag is confirmed with a 304 from the versions of its keys, without
+    # rendering it: the longest the parts no key covers (the rates ticker, the navigation)
+    # may lag behind for a client that revalidates.
+    "ETAG_TIMEOUT": 60,
     # Seconds a rendered fragment is used without checking the database at all.
     "FRAGMENT_TIMEOUT": 300,
     # A stale fragment is kept this long past its timeout, to be served while one request

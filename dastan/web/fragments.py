@@ -25,7 +25,12 @@ from dastan.content.selectors import next_scheduled_at
 from dastan.content.versioning import page_keys_base, version_is_bump, versions_get
 from dastan.editions.addresses import edition_current
 from dastan.web.conf import http_cache_setting
-from dastan.web.surrogates import page_keys_add, page_keys_collect, page_tags_add
+from dastan.web.surrogates import (
+    page_keys_add,
+    page_keys_collect,
+    page_tags_add,
+    page_valid_until,
+)
 
 T = TypeVar("T")
 
@@ -46,9 +51,10 @@ class Entry(Generic[T]):
         return self.valid_until > now and versions_get(self.depends) == self.versions
 
     def collect(self) -> None:
-        """Put this entry's keys on the page being answered, as its render did."""
+        """Put this entry's keys and expiry on the page being answered, as its render did."""
         page_keys_add(self.depends)
         page_tags_add(self.tags)
+        page_valid_until(self.valid_until)
 
 
 def cached_fragment(
@@ -101,6 +107,9 @@ def _render(key: str, render: Callable[[], T], base: tuple[str, ...], *, store: 
         # Nothing to show any more (an unpublished article): no request may serve the old
         # value as stale while another one holds the lock.
         cache.delete(key)
+    if not store:
+        # Not cached: nothing says how long the page holds.
+        page_valid_until(0)
     if value is None or not store:
         return value
     depends = tuple(sorted(collected.depends))
@@ -125,6 +134,7 @@ def _render(key: str, render: Callable[[], T], base: tuple[str, ...], *, store: 
         made=time.time_ns(),
     )
     cache.set(key, entry, timeout + http_cache_setting("STALE_TIMEOUT"))
+    page_valid_until(valid_until)
     return value
 
 

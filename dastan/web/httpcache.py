@@ -13,10 +13,13 @@ A staff member (a session cookie), a response setting a cookie, and every
 page that is not a reader page (admin, newsroom, preview) are ``private,
 no-store``. A response that already has validators (the feeds' own ETag or
 Last-Modified, from Django's ``condition``) keeps them and its own 304.
+A revalidation of a page made from cached fragments gets its 304 without
+rendering the next time (``web.etags``).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -31,6 +34,7 @@ from django.utils.cache import (
 from dastan.content.versioning import page_keys_base
 from dastan.editions.addresses import edition_current
 from dastan.web.conf import page_policy, page_type
+from dastan.web.etags import etag_headers, etag_not_modified, etag_remember
 from dastan.web.surrogates import PageKeys, page_keys_collect
 
 # Status codes whose answer a shared cache may keep, and the page type that then applies.
@@ -44,9 +48,16 @@ class HttpCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.time_ns()
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            not_modified = etag_not_modified(request)
+            if not_modified is not None:
+                return not_modified
         with page_keys_collect() as keys:
             response = self.get_response(request)
         response = self.headers_set(request, response, keys)
+        if response.status_code in (200, 304) and getattr(request, "etag_made", False):
+            etag_remember(request, response, keys, started)
         if request.method == "HEAD" and not response.streaming:
             # gunicorn sends whatever body it is given, even to HEAD; the headers
             # (Content-Length and ETag included) stay those of the GET.
@@ -89,6 +100,8 @@ class HttpCacheMiddleware:
             return response
         if not (response.has_header("ETag") or response.has_header("Last-Modified")):
             set_response_etag(response)
+            request.etag_made = True
+            request.etag_headers = etag_headers(response)
             return get_conditional_response(request, etag=response["ETag"], response=response)
         return response
 

@@ -22,10 +22,18 @@ from dataclasses import dataclass, field
 class PageKeys:
     depends: set[str] = field(default_factory=set)
     tags: set[str] = field(default_factory=set)
+    # When the first fragment on the page stops being fresh whatever is written (the next
+    # scheduled article); None when no cached fragment made the page.
+    valid_until: float | None = None
 
     def update(self, other: PageKeys) -> None:
         self.depends |= other.depends
         self.tags |= other.tags
+        if other.valid_until is not None:
+            self.expire_by(other.valid_until)
+
+    def expire_by(self, moment: float) -> None:
+        self.valid_until = moment if self.valid_until is None else min(self.valid_until, moment)
 
     def all(self) -> list[str]:
         return sorted(self.depends | self.tags)
@@ -45,6 +53,13 @@ def page_keys_add(keys: Iterable[str], *, depends: bool = True) -> None:
 def page_tags_add(keys: Iterable[str]) -> None:
     """Add keys that name the page for a purge but need no version check."""
     page_keys_add(keys, depends=False)
+
+
+def page_valid_until(moment: float) -> None:
+    """Record that the page being rendered holds only until ``moment`` (a timestamp)."""
+    collector = _current.get()
+    if collector is not None:
+        collector.expire_by(moment)
 
 
 @contextlib.contextmanager
