@@ -45,7 +45,6 @@ class Entry(Generic[T]):
     depends: tuple[str, ...]
     versions: tuple[int, ...]
     tags: tuple[str, ...]
-    made: int
 
     def fresh(self, now: float) -> bool:
         return self.valid_until > now and versions_get(self.depends) == self.versions
@@ -81,8 +80,10 @@ def cached_fragment(
     lock = f"{key}:lock"
     if not cache.add(lock, 1, http_cache_setting("LOCK_TIMEOUT")):
         if entry is not None:
-            # Someone is rebuilding it: this request serves what was there.
+            # Someone is rebuilding it: this request serves what was there, and its
+            # page's ETag is not to be confirmed later from the new versions.
             entry.collect()
+            page_valid_until(0)
             return entry.value
         built = _wait_for(key, lock)
         if built is not None:
@@ -131,7 +132,6 @@ def _render(key: str, render: Callable[[], T], base: tuple[str, ...], *, store: 
         depends=depends,
         versions=versions,
         tags=tuple(sorted(collected.tags)),
-        made=time.time_ns(),
     )
     cache.set(key, entry, timeout + http_cache_setting("STALE_TIMEOUT"))
     page_valid_until(valid_until)

@@ -77,3 +77,19 @@ class EtagTests:
         response = client.get(story.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
         assert response.status_code == 200
         assert response["Cache-Control"] == "private, no-store"
+
+    def test_a_page_served_stale_during_a_rebuild_is_not_confirmed_later(self, client):
+        """Its ETag names the old page: a later revalidation must not get a 304 for it."""
+        from django.core.cache import cache
+
+        story = ArticleFactory(title="Before")
+        url = story.get_absolute_url()
+        client.get(url)
+        story.title = "After"
+        services.article_save(story)
+        cache.add(f"web:fragment:en:article:{story.slug}:lock", 1)  # a rebuild in progress
+        stale = client.get(url, HTTP_IF_NONE_MATCH='"other"')
+        assert "Before" in stale.content.decode()
+        cache.delete(f"web:fragment:en:article:{story.slug}:lock")
+        response = client.get(url, HTTP_IF_NONE_MATCH=stale["ETag"])
+        assert response.status_code == 200 and "After" in response.content.decode()
