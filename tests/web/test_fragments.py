@@ -50,7 +50,7 @@ def stampede_cache(request, settings, tmp_path, transactional_db):
 
 class CachedListingTests:
     def test_cached_home_shows_a_new_article_at_once(self, client):
-        """Publishing bumps the content version, so the cached home page is not served."""
+        """Publishing bumps the home page's key, so the cached home page is not served."""
         ArticleFactory(title="First story")
         assert "First story" in client.get("/").content.decode()
         draft = ArticleFactory(title="Breaking story", status="draft", published_at=None)
