@@ -43,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "JOB_LOCK_SECONDS": 3600,
     # Longest sleep between two looks at the schedule table.
     "WORKER_POLL_SECONDS": 30,
+    # /healthz: the checks that answer 503 when they fail (the others only show in the body).
+    "HEALTH_CRITICAL": ["database", "cache", "search"],
     # /healthz: rates older than this many days make the check fail (weekends and holidays
     # leave up to four days between two official rates).
     "HEALTH_RATES_MAX_AGE_DAYS": 5,
