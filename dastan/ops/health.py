@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Max
@@ -39,7 +40,7 @@ def check_cache() -> Check:
     cache.set("ops:health", token, 30)
     if cache.get("ops:health") != token:
         return Check(False, "the cache did not give back what was just written")
-    return Check(True, type(cache).__name__)
+    return Check(True, settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1])
 
 
 def check_search() -> Check:

@@ -20,11 +20,17 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
+        record.request_tag = f" [{record.request_id}]" if record.request_id else ""
         return True
 
 
 # Attributes every LogRecord has; anything else was passed in ``extra`` and is kept.
-_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id"}
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {
+    "message",
+    "asctime",
+    "request_id",
+    "request_tag",
+}
 
 
 class JsonFormatter(logging.Formatter):
@@ -52,7 +58,7 @@ def logging_config(*, json_format: bool, level: str) -> dict:
     formatter = (
         {"()": "dastan.ops.logs.JsonFormatter"}
         if json_format
-        else {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"}
+        else {"format": "%(asctime)s %(levelname)s %(name)s%(request_tag)s: %(message)s"}
     )
     return {
         "version": 1,

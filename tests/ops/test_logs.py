@@ -52,4 +52,4 @@ class JsonFormatterTests:
             "()": "dastan.ops.logs.JsonFormatter"
         }
         plain = logging_config(json_format=False, level="INFO")["formatters"]["dastan"]
-        assert "%(request_id)s" in plain["format"]
+        assert "%(request_tag)s" in plain["format"]

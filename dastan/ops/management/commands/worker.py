@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from pathlib import Path
@@ -14,6 +15,13 @@ from dastan.ops.jobs.schedule import jobs_all
 from dastan.ops.jobs.systemd import systemd_units
 
 
+def parent_watch(parent: int, stop: threading.Event) -> None:
+    """Set ``stop`` once ``parent`` is no longer this process's parent (it died)."""
+    while not stop.wait(2.0):
+        if os.getppid() != parent:
+            stop.set()
+
+
 class Command(BaseCommand):
     help = "Run the scheduled jobs until stopped (one worker per site is enough; more are safe)."
 
@@ -21,6 +29,12 @@ class Command(BaseCommand):
         parser.add_argument("--list", action="store_true", help="Print the schedule and stop.")
         parser.add_argument(
             "--job", metavar="NAME", help="Run this one job now (as a systemd timer does) and stop."
+        )
+        parser.add_argument(
+            "--with-parent",
+            type=int,
+            metavar="PID",
+            help="Stop when process PID (the server that started this worker) is gone.",
         )
         parser.add_argument(
             "--systemd-timers",
@@ -37,7 +51,7 @@ class Command(BaseCommand):
         elif options["job"]:
             self.job_run(options["job"], jobs)
         else:
-            self.worker_run()
+            self.worker_run(options["with_parent"])
 
     def schedule_print(self, jobs) -> None:
         now = timezone.now()
@@ -57,10 +71,12 @@ class Command(BaseCommand):
             raise CommandError(f"job {name} failed: {type(exc).__name__}: {exc}") from exc
         self.stdout.write(f"job {name} done: {detail}")
 
-    def worker_run(self) -> None:
+    def worker_run(self, parent: int | None) -> None:
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
+        if parent:
+            threading.Thread(target=parent_watch, args=(parent, stop), daemon=True).start()
         runner = Runner()
         self.stdout.write(f"Worker {runner.name}: {len(runner.jobs)} jobs (Ctrl-C to stop)")
         self.stdout.flush()
