@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 
+from dastan.ops.logs import logging_config
 from dastan.settings import env
 
 logger = logging.getLogger("dastan.ops.jobs")
@@ -19,6 +20,18 @@ _jobs: list[subprocess.Popen] = []
 # One line per request comes from dastan.ops.middleware (with its request id), so
 # gunicorn's own access log stays off.
 accesslog = None
+
+if env.env_str("LOG_FORMAT", "plain") == "json":
+    # Gunicorn's own lines (start, worker boot, timeouts) in the same JSON as the site's.
+    logconfig_dict = logging_config(json_format=True, level=env.env_str("LOG_LEVEL", "INFO"))
+    # Gunicorn's defaults give the root logger a handler too, which would print every
+    # "dastan" line a second time; without logconfig_dict it adds none either.
+    logconfig_dict["root"] = {"level": "WARNING", "handlers": []}
+    logconfig_dict["loggers"]["gunicorn.error"] = {
+        "handlers": ["console"],
+        "level": "INFO",
+        "propagate": False,
+    }
 
 
 def when_ready(server) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import threading
 
@@ -146,3 +147,17 @@ class GunicornHooksTests:
         monkeypatch.setattr(gunicorn_conf, "_jobs", [])
         gunicorn_conf.when_ready(object())
         assert gunicorn_conf._jobs == []
+
+    def test_json_logs_reach_gunicorn_lines_once(self, monkeypatch):
+        monkeypatch.setenv("DASTAN_LOG_FORMAT", "json")
+        try:
+            config = importlib.reload(gunicorn_conf).logconfig_dict
+        finally:
+            monkeypatch.delenv("DASTAN_LOG_FORMAT")
+            # A reload keeps the names it does not assign again.
+            del gunicorn_conf.logconfig_dict
+            importlib.reload(gunicorn_conf)
+        assert config["formatters"]["dastan"] == {"()": "dastan.ops.logs.JsonFormatter"}
+        assert config["loggers"]["gunicorn.error"]["handlers"] == ["console"]
+        assert config["root"]["handlers"] == []
+        assert not hasattr(gunicorn_conf, "logconfig_dict")
