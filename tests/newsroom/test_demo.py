@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import socket
 
@@ -107,3 +108,19 @@ class DemoCommandTests:
             with pytest.raises(CommandError, match="already in use"):
                 call_command("demo", "--addr", f"127.0.0.1:{port}")
         assert built == []
+
+    def test_the_served_demo_links_to_its_own_address(self, monkeypatch):
+        monkeypatch.setattr("dastan.newsroom.management.commands.demo.demo_build", dict)
+        # Recorded as unset, so the demo's setdefault is undone after the test.
+        monkeypatch.setenv("DASTAN_BASE_URL", "recorded")
+        monkeypatch.delenv("DASTAN_BASE_URL")
+        served = []
+        monkeypatch.setattr(
+            "dastan.newsroom.management.commands.demo.call_command",
+            lambda name, **kw: served.append((name, kw, os.environ.get("DASTAN_BASE_URL"))),
+        )
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            addr = f"127.0.0.1:{probe.getsockname()[1]}"
+        call_command("demo", "--addr", addr, stdout=io.StringIO())
+        assert served[-1] == ("serve", {"addr": addr}, f"http://{addr}")
