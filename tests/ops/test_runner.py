@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -163,3 +164,47 @@ class RunnerTests:
         assert runner.seconds_to_next() == 30
         CLOCK.advance(seconds=590)
         assert runner.seconds_to_next() == 10
+
+
+def slow(name: str) -> str:
+    """A job that waits until the other worker has tried to claim it too."""
+    CALLS.append(name)
+    TRIED.wait(timeout=30)
+    return "done"
+
+
+TRIED = threading.Event()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+class ConcurrentClaimTests:
+    def test_two_workers_on_their_own_connections_run_a_due_job_once(self):
+        from django.db import connection
+
+        job = Job("slow", "tests.ops.test_runner.slow", ("slow",), every=600)
+        Runner([job], clock=CLOCK, name="a").states_ensure()
+        CLOCK.advance(minutes=10)
+        TRIED.clear()
+        results = {}
+
+        def work(name: str) -> None:
+            try:
+                results[name] = Runner([job], clock=CLOCK, name=name).run_due()
+            finally:
+                if name == "b":
+                    TRIED.set()
+                connection.close()
+
+        first = threading.Thread(target=work, args=("a",))
+        first.start()
+        for _ in range(600):  # until worker a holds the job and is running it
+            if CALLS:
+                break
+            threading.Event().wait(0.05)
+        second = threading.Thread(target=work, args=("b",))
+        second.start()
+        first.join(timeout=60)
+        second.join(timeout=60)
+        assert CALLS == ["slow"]
+        assert [o.outcome for o in results["a"]] == ["ok"] and results["b"] == []
