@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Where `make demo` serves: make demo ADDR=127.0.0.1:8001
+ADDR ?= 127.0.0.1:8000
 # The PostgreSQL run of the suite; .ci/run makes sure the server is up.
 POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/dastan
 
@@ -10,7 +12,7 @@ POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/dastan
 PO := $(wildcard dastan/locale/*/LC_MESSAGES/django.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: demo test test-sqlite test-postgres lint format bench clean messages
+.PHONY: demo test test-sqlite test-postgres browser lint format bench clean messages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || (echo "Dastan needs Python >= 3.11" && exit 1)
@@ -27,12 +29,30 @@ messages: $(STAMP)
 	cd dastan && DJANGO_SETTINGS_MODULE=dastan.settings.test ../$(BIN)/dastan makemessages --all --no-obsolete
 
 demo: $(STAMP) $(MO)
-	DASTAN_DEBUG=0 $(BIN)/dastan demo
+	@DASTAN_DEBUG=0 $(BIN)/dastan demo --addr $(ADDR)
 
 test: test-sqlite test-postgres
 
-test-sqlite: $(STAMP) $(MO)
-	$(BIN)/pytest
+# The browser tests need Debian's chromium and chromedriver: installed here when missing
+# (as root, with apt, as .ci/run does), else make stops naming what to install.
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing chromium and chromium-driver for the browser tests (apt-get)"; \
+	  apt-get install -y chromium chromium-driver >/dev/null 2>&1 \
+	    || { apt-get update >/dev/null && apt-get install -y chromium chromium-driver >/dev/null; } \
+	    || { echo "apt-get could not install chromium and chromium-driver"; exit 1; }; \
+	else \
+	  echo "The browser tests need chromium and chromedriver, and they are missing:"; \
+	  command -v chromium >/dev/null || echo "  chromium"; \
+	  command -v chromedriver >/dev/null || echo "  chromedriver"; \
+	  echo "Install them (Debian: sudo apt-get install chromium chromium-driver) and run make test again."; \
+	  exit 1; \
+	fi
+
+# DASTAN_TEST_REQUIRE_BROWSER: a browser test that cannot start Chromium fails, never skips.
+test-sqlite: $(STAMP) $(MO) browser
+	DASTAN_TEST_REQUIRE_BROWSER=1 $(BIN)/pytest
 
 test-postgres: $(STAMP) $(MO)
 	DASTAN_DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m "not browser"

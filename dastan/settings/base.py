@@ -11,6 +11,7 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 
+from dastan.ops.logs import logging_config
 from dastan.settings import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,9 +44,12 @@ INSTALLED_APPS = [
     "dastan.redirects",
     "dastan.editions",
     "dastan.web",
+    "dastan.ops",
 ]
 
 MIDDLEWARE = [
+    # First: the request id, log line and latency cover every other middleware.
+    "dastan.ops.middleware.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the session, CSRF and edition middlewares: it sees (and trims) the Vary they add.
     "dastan.web.httpcache.HttpCacheMiddleware",
@@ -130,16 +134,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.env_str("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "dastan.ops.caches.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # A file cache, not a per-process one: the app server's workers and the
     # command-line processes (rates fetch, imports) must see the same content
     # version and ticker, or a worker would keep serving an unpublished story.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            # Django's backends, counting hits and misses for /metrics (dastan/ops/caches.py).
+            "BACKEND": "dastan.ops.caches.FileBasedCache",
             "LOCATION": VAR_DIR / "cache",
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
@@ -212,13 +215,12 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 LOGIN_URL = "/admin/login/"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {"dastan": {"handlers": ["console"], "level": env.env_str("LOG_LEVEL", "INFO")}},
-}
+# Plain lines by default; DASTAN_LOG_FORMAT=json writes one JSON object per line for a
+# log collector. Both carry the request id (dastan/ops/logs.py).
+LOGGING = logging_config(
+    json_format=env.env_str("LOG_FORMAT", "plain") == "json",
+    level=env.env_str("LOG_LEVEL", "INFO"),
+)
 
 DASTAN_SITE = {
     "NAME": env.env_str("SITE_NAME", "Dastan"),
@@ -232,6 +234,10 @@ DASTAN_RATES: dict = {}
 DASTAN_REDIRECTS: dict = {}
 # Cache-Control per page type and the CDN purge hook (dastan/web/conf.py has the defaults).
 DASTAN_HTTP_CACHE: dict = {}
+DASTAN_OPS = {
+    "METRICS_TOKEN": env.env_str("METRICS_TOKEN", ""),
+    "METRICS_ALLOWED_ADDRESSES": env.env_list("METRICS_ALLOWED_ADDRESSES", ["127.0.0.1", "::1"]),
+}
 # The name an authenticator app shows beside a staff account's codes.
 OTP_TOTP_ISSUER = DASTAN_SITE["NAME"]
 DASTAN_NEWSROOM = {"REQUIRE_2FA_FOR": env.env_list("REQUIRE_2FA_FOR", ["Editor"])}

@@ -46,6 +46,11 @@ def env_prefixed(prefix: str) -> dict[str, str]:
     return {k[len(full) :]: v for k, v in os.environ.items() if k.startswith(full)}
 
 
+def env_setdefault(name: str, value: str) -> None:
+    """Set ``DASTAN_<name>`` for processes started from here, unless it is already set."""
+    os.environ.setdefault(PREFIX + name, value)
+
+
 def var_dir() -> Path:
     """Return the directory that holds the embedded database and uploads."""
     return Path(env_str("VAR_DIR", str(Path.cwd() / "var"))).resolve()

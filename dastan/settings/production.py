@@ -15,6 +15,8 @@ SESSION_COOKIE_SECURE = env.env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = env.env_bool("SECURE_COOKIES", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.env_bool("SSL_REDIRECT", True)
+# Load balancers and Prometheus reach the app servers over plain HTTP on the inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 # A year, Django's deploy check's own advice; start with 3600 on a site not yet sure of HTTPS.
 SECURE_HSTS_SECONDS = env.env_int("HSTS_SECONDS", 365 * 24 * 60 * 60)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.env_bool("HSTS_INCLUDE_SUBDOMAINS", True)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import re
+import socket
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from dastan.content.models import Article, Place, Section, Tag
 from dastan.newsroom.demo import DEMO_NAMES, DEMO_TRANSLATIONS, demo_build
@@ -79,3 +84,43 @@ class RussianEditionTests:
         assert dict(Article.objects.values_list("slug", "translation_group")) == before
         report = index_check()
         assert (report.missing, report.stale, report.extra) == ([], [], [])
+
+
+class DemoCommandTests:
+    def test_no_serve_names_the_address_it_will_be_served_on(self, monkeypatch):
+        monkeypatch.setattr("dastan.newsroom.management.commands.demo.demo_build", dict)
+        out = io.StringIO()
+        call_command("demo", "--no-serve", "--addr", "127.0.0.1:8001", stdout=out)
+        text = out.getvalue()
+        assert "dastan serve --addr 127.0.0.1:8001" in text
+        assert "http://127.0.0.1:8001/admin/" in text
+        assert ":8000" not in text
+
+    def test_a_taken_port_stops_the_demo_before_it_builds(self, monkeypatch):
+        built = []
+        monkeypatch.setattr(
+            "dastan.newsroom.management.commands.demo.demo_build", lambda: built.append(1)
+        )
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            with pytest.raises(CommandError, match="already in use"):
+                call_command("demo", "--addr", f"127.0.0.1:{port}")
+        assert built == []
+
+    def test_the_served_demo_links_to_its_own_address(self, monkeypatch):
+        monkeypatch.setattr("dastan.newsroom.management.commands.demo.demo_build", dict)
+        # Recorded as unset, so the demo's setdefault is undone after the test.
+        monkeypatch.setenv("DASTAN_BASE_URL", "recorded")
+        monkeypatch.delenv("DASTAN_BASE_URL")
+        served = []
+        monkeypatch.setattr(
+            "dastan.newsroom.management.commands.demo.call_command",
+            lambda name, **kw: served.append((name, kw, os.environ.get("DASTAN_BASE_URL"))),
+        )
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            addr = f"127.0.0.1:{probe.getsockname()[1]}"
+        call_command("demo", "--addr", addr, stdout=io.StringIO())
+        assert served[-1] == ("serve", {"addr": addr}, f"http://{addr}")

@@ -1,0 +1,1 @@
+"""Running the site unattended: jobs and the worker, health, metrics, logs, backups."""

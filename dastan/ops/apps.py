@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OpsConfig(AppConfig):
+    name = "dastan.ops"
+    default_auto_field = "django.db.models.BigAutoField"
