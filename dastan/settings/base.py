@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "dastan.redirects",
     "dastan.editions",
     "dastan.web",
+    "dastan.feeds",
 ]
 
 MIDDLEWARE = [
