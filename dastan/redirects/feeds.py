@@ -18,6 +18,7 @@ from django.http import HttpResponse, HttpResponseGone, HttpResponsePermanentRed
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
+from dastan.content.models import Section
 from dastan.feeds.addresses import page_feed
 
 # WordPress's feed names (?feed= and /feed/<name>/) and the Dastan format that serves each.
@@ -60,7 +61,9 @@ def feed_response(
         page = unquote(moved.split("?", 1)[0])  # addresses are stored IRI-encoded
     elif page.rstrip("/").rsplit("/", 1)[-1] == "comments":
         return HttpResponseGone()  # the site's comment feed (/comments/feed/)
-    else:
+    elif (category := _CATEGORY.match(page)) and Section.objects.filter(
+        slug=unquote(category[2].rstrip("/"))
+    ).exists():
         page = _CATEGORY.sub(r"\1/section/\2", page)
     found = page_feed(page, fmt)
     if found is not None and found != asked:
