@@ -339,8 +339,11 @@ class ConditionalGetTests:
         assert client.post("/feed/").status_code == 405
 
 
+# Without NUL: PostgreSQL refuses it in text, so no stored article holds one (xml_text drops it).
 HOSTILE = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=60
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\x00"),
+    min_size=1,
+    max_size=60,
 )
 
 
@@ -356,7 +359,7 @@ class HostileTextTests:
         cache.clear()
         Article.objects.all().delete()
         ArticleFactory(
-            title=title + "\x00\x01\x0b\ufffe",
+            title=title + "\x01\x0b\ufffe",
             body=f"<p>{body}\x08</p>",
             authors=[AuthorFactory(name=name + "\x1f")],
             tags=[TagFactory(name=name + "\x0c")],
