@@ -19,6 +19,7 @@ urlpatterns = [
         path("", include("dastan.search.urls")),
         path("", include("dastan.rates.urls")),
         path("", include("dastan.web.urls")),
+        path("", include("dastan.feeds.urls")),
         prefix_default_language=False,
     ),
 ]

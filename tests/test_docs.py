@@ -40,6 +40,7 @@ class SettingsDocsTests:
             ("dastan.redirects.conf", "DEFAULTS", "migration.md"),
             ("dastan.web.conf", "DEFAULTS", "settings.md"),
             ("dastan.ops.conf", "DEFAULTS", "settings.md"),
+            ("dastan.feeds.conf", "DEFAULTS", "settings.md"),
         ],
     )
     def test_every_app_setting_documented(self, module, attribute, doc):

@@ -134,6 +134,7 @@ def article_meta(item) -> dict[str, Any]:
         article["articleSection"] = section
     if tags:
         article["keywords"] = tags
+    card = "summary_large_image" if image else "summary"
     breadcrumbs = {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
@@ -145,7 +146,13 @@ def article_meta(item) -> dict[str, Any]:
     return {
         "canonical": url,
         "og": og,
-        "twitter_card": "summary_large_image" if image else "summary",
+        # X reads OpenGraph too, but only its own names for the card's text and image.
+        "twitter": [
+            ("twitter:card", card),
+            ("twitter:title", title),
+            *([("twitter:description", description)] if description else []),
+            *([("twitter:image", image)] if image else []),
+        ],
         "json_ld": [json_ld(article), json_ld(breadcrumbs)],
     }
 

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
 from dastan.content.conf import site_setting
 from dastan.redirects.conf import redirects_setting
+from dastan.redirects.feeds import feed_ending, feed_response, query_feed_response
 from dastan.redirects.models import LegacyRedirect
 
 # WordPress query-string addresses: /?p=42, /?cat=7 ... (one parameter names the object).
@@ -36,6 +37,10 @@ class LegacyRedirectMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         reading = request.method in ("GET", "HEAD")
+        if reading and "feed" in request.GET:
+            answer = query_feed_response(request.path, request.GET, legacy_target)
+            if answer is not None:
+                return answer
         # /?p=42 is the home page's address with a query: it never 404s, so
         # the WordPress query forms are looked up before the view runs; so is
         # Polylang's home of another language, /?lang=ru.
@@ -49,6 +54,12 @@ class LegacyRedirectMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or not reading:
             return response
+        ending = feed_ending(request.path)
+        if ending is not None:
+            # A feed goes to a feed (or is gone), never to an HTML page.
+            return (
+                feed_response(*ending, request.GET, legacy_target, asked=request.path) or response
+            )
         target = legacy_target(request.path, request.GET)
         if target is None or target == request.get_full_path():
             return response

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "dastan.editions",
     "dastan.web",
     "dastan.ops",
+    "dastan.feeds",
 ]
 
 MIDDLEWARE = [

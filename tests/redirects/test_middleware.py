@@ -161,10 +161,10 @@ class SampleLinksTests:
         assert target.endswith(f"?page={dastan_page(2)}")
 
     def test_paginated_post_and_post_feed(self, client, imported):
-        """A post's own page 2 and its comment feed land on the article."""
+        """A post's own page 2 lands on the article; its comment feed is gone (no comments)."""
         article = Article.objects.get(legacy_url="http://wptest.io/demo/paginated/")
         assert follow_once(client, "/demo/paginated/2/") == article.get_absolute_url()
-        assert follow_once(client, "/demo/paginated/feed/") == article.get_absolute_url()
+        assert client.get("/demo/paginated/feed/").status_code == 410
 
 
 class MiddlewareTests:
@@ -297,9 +297,9 @@ class EncodedSlugTests:
         wordpress_import(export)
         section = follow_once(client, "/category/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/")
         assert section == Section.objects.get(name="Новости").get_absolute_url()
-        assert follow_once(client, "/tag/%D1%81%D0%BE%D0%BC/feed/") == (
-            Tag.objects.get(name="Сом").get_absolute_url()
-        )
+        # The tag's feed has the same address on both sites.
+        tag_page = Tag.objects.get(name="Сом").get_absolute_url()
+        assert follow_once(client, "/tag/%D1%81%D0%BE%D0%BC/feed/") == tag_page + "feed/"
         assert follow_once(client, "/?tag=%D1%81%D0%BE%D0%BC").startswith("/tag/")
 
 
@@ -326,7 +326,6 @@ class PolylangAddressTests:
             "/ru/2024/05/tenge-stabilizirovalsya/",
             "/2024/05/tenge-stabilizirovalsya/",
             "/2024/05/tenge-stabilizirovalsya/?lang=ru",
-            "/ru/2024/05/tenge-stabilizirovalsya/feed/",
             "/?p=102&lang=ru",
         ],
     )
