@@ -13,6 +13,7 @@ from dastan.feeds.robots import robots_txt
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots"),
+    path("", include("dastan.feeds.sitemap_urls")),
     path("", include("dastan.newsroom.urls")),
     *i18n_patterns(
         path("", include("dastan.search.urls")),

@@ -38,6 +38,7 @@ class SettingsDocsTests:
             ("dastan.rates.conf", "DEFAULTS", "rates.md"),
             ("dastan.search.conf", "DEFAULTS", "search.md"),
             ("dastan.redirects.conf", "DEFAULTS", "migration.md"),
+            ("dastan.feeds.sitemap_conf", "DEFAULTS", "settings.md"),
         ],
     )
     def test_every_app_setting_documented(self, module, attribute, doc):
