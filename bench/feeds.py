@@ -79,11 +79,12 @@ def _build(n: int, corpus: str | None, var_dir: Path) -> None:
     (var_dir / "built").write_text(str(n))
 
 
-def _measure(url: str, var_dir: Path, *, trace: bool) -> dict:
+def _measure(url: str, var_dir: Path, *, trace: bool, warm: bool) -> dict:
     """Fetch ``url`` once and return the figures.
 
-    ``trace`` adds tracemalloc's peak of Python allocations, which slows Python down
-    severalfold: the seconds worth quoting come from the run without it.
+    ``warm`` keeps the cache of the previous run (the index's entries); otherwise it
+    is emptied first. ``trace`` adds tracemalloc's peak of Python allocations, which
+    slows Python down severalfold: the seconds worth quoting come from the runs without.
     """
     os.environ["DASTAN_VAR_DIR"] = str(var_dir)
     os.environ["DASTAN_DEBUG"] = "0"
@@ -98,6 +99,10 @@ def _measure(url: str, var_dir: Path, *, trace: bool) -> dict:
         resolve(url.split("?")[0])
     except Resolver404:
         return {"url": url, "skipped": "does not resolve"}
+    from django.core.cache import cache
+
+    if not warm:
+        cache.clear()
     client = Client()
     # One cheap request first, so the figures leave out the imports of the first request.
     client.get("/robots.txt")
@@ -118,6 +123,7 @@ def _measure(url: str, var_dir: Path, *, trace: bool) -> dict:
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "url": url,
+        "cache": "warm" if warm else "cold",
         "status": response.status_code,
         "seconds": round(seconds, 3),
         "bytes": size,
@@ -146,10 +152,11 @@ def main() -> None:
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--targets", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     var_dir = ROOT / "var" / "bench" / f"feeds-{args.n}"
     if args.measure:
-        print(json.dumps(_measure(args.measure, var_dir, trace=args.trace)))
+        print(json.dumps(_measure(args.measure, var_dir, trace=args.trace, warm=args.warm)))
         return
     if args.targets:
         print(json.dumps(_targets(var_dir)))
@@ -159,8 +166,9 @@ def main() -> None:
     targets = json.loads(subprocess.check_output([*me, "--targets"]).decode().splitlines()[-1])
     print(f"{args.n} articles; load average {os.getloadavg()}")
     rows = []
-    for url, trace in itertools.product(targets, (False, False, True)):
-        command = [*me, "--measure", url] + (["--trace"] if trace else [])
+    runs = [[], ["--warm"], ["--trace"]]
+    for url, flags in itertools.product(targets, runs):
+        command = [*me, "--measure", url, *flags]
         row = json.loads(subprocess.check_output(command).decode().splitlines()[-1])
         rows.append(row)
         print(json.dumps(row))

@@ -230,6 +230,16 @@ class SitemapIndexTests:
             ArticleFactory(published_at=at(2025, 4, day), language="ru")
         assert count() == few
 
+    def test_the_index_is_kept_until_the_content_changes(self, client):
+        ArticleFactory(published_at=at(2025, 4, 2))
+        client.get("/sitemap.xml")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/sitemap.xml").status_code == 200
+        assert not [q["sql"] for q in queries if "content_article" in q["sql"]]
+        services.article_publish(ArticleFactory(status=Article.Status.DRAFT, published_at=None))
+        month = timezone.localtime(timezone.now()).strftime("%Y-%m")
+        assert f"/sitemaps/en/articles-{month}.xml" in index_entries(client)
+
     def test_the_month_aggregate_reads_only_the_sitemap_index(self):
         """The query plan: one index range per month, never the article rows."""
         months = [(2025, 3), (2025, 4)]
