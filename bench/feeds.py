@@ -79,9 +79,10 @@ def _build(n: int, corpus: str | None, var_dir: Path) -> None:
     (var_dir / "built").write_text(str(n))
 
 
-def _measure(url: str, var_dir: Path, *, trace: bool, warm: bool) -> dict:
+def _measure(url: str, var_dir: Path, *, trace: bool, warm: bool, conditional: bool) -> dict:
     """Fetch ``url`` once and return the figures.
 
+    ``conditional`` times a repeat fetch with the first answer's ETag (a 304).
     ``warm`` keeps the cache of the previous run (the index's entries); otherwise it
     is emptied first. ``trace`` adds tracemalloc's peak of Python allocations, which
     slows Python down severalfold: the seconds worth quoting come from the runs without.
@@ -106,11 +107,14 @@ def _measure(url: str, var_dir: Path, *, trace: bool, warm: bool) -> dict:
     client = Client()
     # One cheap request first, so the figures leave out the imports of the first request.
     client.get("/robots.txt")
+    headers = {}
+    if conditional:
+        headers["if-none-match"] = client.get(url)["ETag"]
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if trace:
         tracemalloc.start()
     start = time.perf_counter()
-    response = client.get(url)
+    response = client.get(url, headers=headers)
     size = 0
     if response.streaming:
         for chunk in response.streaming_content:
@@ -124,6 +128,7 @@ def _measure(url: str, var_dir: Path, *, trace: bool, warm: bool) -> dict:
     return {
         "url": url,
         "cache": "warm" if warm else "cold",
+        "if_none_match": conditional,
         "status": response.status_code,
         "seconds": round(seconds, 3),
         "bytes": size,
@@ -153,10 +158,21 @@ def main() -> None:
     parser.add_argument("--targets", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--conditional", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     var_dir = ROOT / "var" / "bench" / f"feeds-{args.n}"
     if args.measure:
-        print(json.dumps(_measure(args.measure, var_dir, trace=args.trace, warm=args.warm)))
+        print(
+            json.dumps(
+                _measure(
+                    args.measure,
+                    var_dir,
+                    trace=args.trace,
+                    warm=args.warm,
+                    conditional=args.conditional,
+                )
+            )
+        )
         return
     if args.targets:
         print(json.dumps(_targets(var_dir)))
@@ -166,7 +182,7 @@ def main() -> None:
     targets = json.loads(subprocess.check_output([*me, "--targets"]).decode().splitlines()[-1])
     print(f"{args.n} articles; load average {os.getloadavg()}")
     rows = []
-    runs = [[], ["--warm"], ["--trace"]]
+    runs = [[], ["--warm"], ["--trace"], ["--conditional"]]
     for url, flags in itertools.product(targets, runs):
         command = [*me, "--measure", url, *flags]
         row = json.loads(subprocess.check_output(command).decode().splitlines()[-1])
