@@ -211,17 +211,24 @@ def month_table_sql(
     return sql, [*params, edition, *PUBLIC, adapt(now)]
 
 
+# Months per query: three parameters each keeps far below SQLite's 32,766 (an article stored
+# in the year 1 would otherwise ask for 24,000 months at once).
+MONTHS_PER_QUERY = 2_000
+
+
 def _month_rows(edition: str, now: dt.datetime, months: list[tuple[int, int]], part_size=0):
     """Return (year, month, part, articles, newest lastmod) rows of the aggregate."""
-    sql, params = month_table_sql(edition, now, months, part_size=part_size)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
     found = []
-    for key, part, count, newest, revised in rows:
-        year, month = months[int(key)]
-        lastmod = article_lastmod(_datetime(newest), _datetime(revised))
-        found.append((year, month, int(part) + 1, int(count), lastmod))
+    for first in range(0, len(months), MONTHS_PER_QUERY):
+        batch = months[first : first + MONTHS_PER_QUERY]
+        sql, params = month_table_sql(edition, now, batch, part_size=part_size)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        for key, part, count, newest, revised in rows:
+            year, month = batch[int(key)]
+            lastmod = article_lastmod(_datetime(newest), _datetime(revised))
+            found.append((year, month, int(part) + 1, int(count), lastmod))
     return found
 
 

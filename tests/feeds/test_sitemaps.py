@@ -215,6 +215,16 @@ class SitemapIndexTests:
         assert "/sitemaps/en/articles-2025-05.xml" in index_entries(client)
         assert locs(client, "/sitemaps/en/articles-2025-05.xml") == [article.get_absolute_url()]
 
+    def test_articles_at_the_calendars_ends_still_give_an_index(self, client):
+        """A raw edit can store the year 2: thousands of empty months, still one valid index."""
+        old = ArticleFactory(published_at=at(2025, 4, 2))
+        Article.objects.filter(pk=old.pk).update(published_at=at(2, 3, 1))
+        ArticleFactory(published_at=at(2025, 4, 2))
+        entries = index_entries(client)
+        assert "/sitemaps/en/articles-0002-03.xml" in entries
+        assert "/sitemaps/en/articles-2025-04.xml" in entries
+        assert len(locs(client, "/sitemaps/en/articles-0002-03.xml")) == 1
+
     def test_index_queries_do_not_grow_with_the_articles(self, client):
         def count() -> int:
             with CaptureQueriesContext(connection) as queries:
