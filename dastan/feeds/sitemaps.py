@@ -116,7 +116,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _article_file(request: HttpRequest, edition: str, year: str, month: str, part=None):
     def build() -> ArticleFile | None:
-        if edition not in edition_codes():
+        if edition not in edition_codes() or not 1 <= int(year) <= 9999:
             return None
         return article_file_get(
             edition=edition,
