@@ -23,13 +23,9 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     Count,
-    Exists,
-    ExpressionWrapper,
     Max,
     Min,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -41,14 +37,9 @@ from django.utils.dateparse import parse_datetime
 from dastan.content.conf import site_setting
 from dastan.content.models import (
     Article,
-    ArticleAuthor,
-    Author,
-    Place,
-    Section,
-    Tag,
     local_date,
 )
-from dastan.content.slugs import slug_is_valid, slug_reverse
+from dastan.content.slugs import slug_is_valid
 from dastan.editions.conf import edition_codes, editions_all
 from dastan.feeds.sitemap_conf import sitemap_setting
 
@@ -72,11 +63,11 @@ def article_lastmod(published_at: dt.datetime | None, revised_at: dt.datetime | 
     return published_at
 
 
-def _absolute(path: str) -> str:
+def site_url(path: str) -> str:
     return site_setting("BASE_URL").rstrip("/") + path
 
 
-def _limit(slug_max: int, *, alternates: int) -> int:
+def file_limit(slug_max: int, *, alternates: int) -> int:
     """Return the URLs one file may hold so that even the longest ones stay under MAX_BYTES."""
     code_max = max(len(code) for code in edition_codes())
     loc = len(site_setting("BASE_URL")) + code_max + 2 + 20 + slug_max * _ENCODED_CHAR_MAX
@@ -89,7 +80,7 @@ def _limit(slug_max: int, *, alternates: int) -> int:
 
 def article_file_limit() -> int:
     """Return the articles one article sitemap holds (alternates included in the size bound)."""
-    return _limit(Article._meta.get_field("slug").max_length, alternates=len(edition_codes()))
+    return file_limit(Article._meta.get_field("slug").max_length, alternates=len(edition_codes()))
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
@@ -325,7 +316,7 @@ class ArticleAddresses:
                 sample = reverse(
                     "web:article", kwargs={"year": 2000, "month": "01", "day": "01", "slug": "x"}
                 )
-            self.prefixes[code] = _absolute(sample[: sample.rindex("2000/01/01/x/")])
+            self.prefixes[code] = site_url(sample[: sample.rindex("2000/01/01/x/")])
 
     def url(self, edition: str, slug: str, published_at: dt.datetime) -> str:
         """Return the absolute address, or '' for a slug that has none (see ``slug_reverse``)."""
@@ -398,77 +389,6 @@ def _entries(chunk, edition, addresses, hreflangs, default, now) -> list[Article
                 alternates += (("x-default", found[default]),)
         entries.append(ArticleEntry(url, article_lastmod(published_at, revised_at), alternates))
     return entries
-
-
-def _listed(edition: str, now: dt.datetime) -> Q:
-    """Return a listing's article conditions (public, listed, the edition's) via ``article``."""
-    return Q(
-        article__language=edition,
-        article__is_listed=True,
-        article__status__in=PUBLIC,
-        article__published_at__lte=now,
-    )
-
-
-def _has_articles(kind: str, edition: str, now: dt.datetime):
-    """Return an ``Exists`` that is true for a listing object with a listed article there."""
-    listed = _listed(edition, now)
-    if kind == "sections":
-        primary = Article.objects.public(now=now).filter(
-            section=OuterRef("pk"), language=edition, is_listed=True
-        )
-        extra = Article.sections.through.objects.filter(listed, section=OuterRef("pk"))
-        return ExpressionWrapper(Exists(primary) | Exists(extra), output_field=BooleanField())
-    if kind == "tags":
-        return Exists(Article.tags.through.objects.filter(listed, tag=OuterRef("pk")))
-    if kind == "places":
-        links = Article.places.through.objects.filter(listed)
-        either = Exists(links.filter(place=OuterRef("pk"))) | Exists(
-            links.filter(place__country=OuterRef("pk"))
-        )
-        return ExpressionWrapper(either, output_field=BooleanField())
-    return Exists(ArticleAuthor.objects.filter(listed, author=OuterRef("pk")))
-
-
-LISTINGS = {"sections": Section, "tags": Tag, "places": Place, "authors": Author}
-
-
-def listing_file_limit(kind: str) -> int:
-    return _limit(LISTINGS[kind]._meta.get_field("slug").max_length, alternates=0)
-
-
-def listing_parts(*, edition: str, now: dt.datetime | None = None) -> dict[str, int]:
-    """Return, per listing kind with any listed article in ``edition``, its number of files."""
-    now = now or timezone.now()
-    found = {}
-    for kind, model in LISTINGS.items():
-        any_listed = model.objects.filter(_has_articles(kind, edition, now))
-        if any_listed.exists():
-            found[kind] = math.ceil(model.objects.count() / listing_file_limit(kind))
-    return found
-
-
-def listing_urls(*, kind: str, edition: str, part: int, now: dt.datetime) -> list[str]:
-    """Return the listing pages of one file: objects by id, those with articles in the edition.
-
-    Parts cut the objects by id, so a new tag lands in the last file.
-    """
-    limit = listing_file_limit(kind)
-    rows = (
-        LISTINGS[kind]
-        .objects.annotate(listed=_has_articles(kind, edition, now))
-        .order_by("id")
-        .values_list("slug", "listed")[(part - 1) * limit : part * limit]
-    )
-    view = f"web:{kind[:-1]}"
-    with translation.override(edition):
-        paths = [slug_reverse(view, slug) for slug, listed in rows if listed]
-    return [_absolute(path) for path in paths if path]
-
-
-def edition_home_url(edition: str) -> str:
-    with translation.override(edition):
-        return _absolute(reverse("web:home"))
 
 
 def digest(value: str | bytes) -> str:

@@ -14,8 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.utils import timezone
 from django.views.decorators.http import condition
 
-from dastan.content.conf import site_setting
 from dastan.editions.conf import edition_codes
+from dastan.feeds.sitemap_listings import edition_home_url, listing_parts, listing_urls
 from dastan.feeds.sitemap_selectors import (
     ArticleFile,
     article_entries,
@@ -24,9 +24,7 @@ from dastan.feeds.sitemap_selectors import (
     article_file_validators,
     article_files,
     digest,
-    edition_home_url,
-    listing_parts,
-    listing_urls,
+    site_url,
 )
 from dastan.feeds.sitemap_xml import (
     URLSET_CLOSE,
@@ -66,10 +64,6 @@ def xml_response(request: HttpRequest, body: bytes | Iterator[bytes]) -> HttpRes
     return response
 
 
-def _absolute(path: str) -> str:
-    return site_setting("BASE_URL").rstrip("/") + path
-
-
 def edition_index_entries(edition: str, now: dt.datetime) -> list[tuple[str, dt.datetime | None]]:
     """Return an edition's (path, lastmod) entries in the index: pages, listings, articles."""
     entries: list[tuple[str, dt.datetime | None]] = [(f"/sitemaps/{edition}/pages.xml", None)]
@@ -97,7 +91,7 @@ def _index_body(request: HttpRequest) -> bytes:
             found = cached_fragment(
                 name, lambda edition=edition: edition_index_entries(edition, now), edition=edition
             )
-            entries += [(_absolute(path), lastmod) for path, lastmod in found]
+            entries += [(site_url(path), lastmod) for path, lastmod in found]
         return sitemap_index(entries).encode()
 
     return _memo(request, "index", build)
