@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots"),
     path("", include("dastan.ops.urls")),
+    path("", include("dastan.feeds.sitemap_urls")),
     path("", include("dastan.newsroom.urls")),
     *i18n_patterns(
         path("", include("dastan.search.urls")),

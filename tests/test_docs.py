@@ -41,6 +41,7 @@ class SettingsDocsTests:
             ("dastan.web.conf", "DEFAULTS", "settings.md"),
             ("dastan.ops.conf", "DEFAULTS", "settings.md"),
             ("dastan.feeds.conf", "DEFAULTS", "settings.md"),
+            ("dastan.feeds.sitemap_conf", "DEFAULTS", "settings.md"),
         ],
     )
     def test_every_app_setting_documented(self, module, attribute, doc):

@@ -330,6 +330,12 @@ class Article(models.Model):
             models.Index(fields=["section", "published_at"], name="article_section_published"),
             # An edition's listings (home, archives) walk its articles newest-first.
             models.Index(fields=["language", "published_at"], name="article_language_published"),
+            # The sitemap index counts an edition's public articles per month and finds each
+            # month's newest change from this index alone, without reading article rows.
+            models.Index(
+                fields=["language", "published_at", "status", "revised_at"],
+                name="article_sitemap_months",
+            ),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule and unpublish articles"),

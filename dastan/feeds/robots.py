@@ -5,15 +5,22 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from dastan.content.conf import site_setting
 from dastan.editions.conf import edition_codes
 from dastan.web.decorators import read_only
 
 
 def robots_lines() -> list[str]:
-    """Return the rules: search results (every edition), the newsroom and the back office."""
+    """Return the rules: search results (every edition), the newsroom and the back office.
+
+    Previews live under ``/newsroom/preview/``. The sitemaps follow, by absolute address
+    (the protocol asks for one), from the configured site address.
+    """
     prefixes = [""] + [f"/{code}" for code in edition_codes() if code != settings.LANGUAGE_CODE]
     blocked = [f"{prefix}/search/" for prefix in prefixes] + ["/newsroom/", "/admin/"]
-    return ["User-agent: *", *(f"Disallow: {path}" for path in blocked)]
+    base = site_setting("BASE_URL").rstrip("/")
+    sitemaps = [f"Sitemap: {base}/sitemap.xml", f"Sitemap: {base}/news-sitemap.xml"]
+    return ["User-agent: *", *(f"Disallow: {path}" for path in blocked), "", *sitemaps]
 
 
 @read_only
