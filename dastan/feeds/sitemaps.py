@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.utils import timezone
 from django.views.decorators.http import condition
 
+from dastan.content.versioning import edition_key
 from dastan.editions.conf import edition_codes
 from dastan.feeds.sitemap_listings import edition_home_url, listing_parts, listing_urls
 from dastan.feeds.sitemap_selectors import (
@@ -79,8 +80,9 @@ def _index_body(request: HttpRequest) -> bytes:
     """Build the index from each edition's entries, cached until that edition's content changes.
 
     At 1,000,000 articles an edition's entries cost seconds of index reads, so they are
-    kept as a page fragment is (``web.fragments``): keyed on the shared and the edition's
-    content version, and expiring when the next scheduled article goes public.
+    kept as a page fragment is (``web.fragments``): depending on the edition's feed key,
+    which every change to its articles moves, and expiring when the next scheduled article
+    goes public.
     """
 
     def build() -> bytes:
@@ -89,7 +91,10 @@ def _index_body(request: HttpRequest) -> bytes:
         entries = []
         for edition in edition_codes():
             found = cached_fragment(
-                name, lambda edition=edition: edition_index_entries(edition, now), edition=edition
+                name,
+                lambda edition=edition: edition_index_entries(edition, now),
+                edition=edition,
+                keys=[edition_key("feed", edition)],
             )
             entries += [(site_url(path), lastmod) for path, lastmod in found]
         return sitemap_index(entries).encode()

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.urls import reverse
 from django.views.decorators.http import condition
 
+from dastan.content.versioning import edition_key
 from dastan.editions.addresses import edition_current
 from dastan.feeds.feeds import FEEDS
 from dastan.feeds.items import newest_change
@@ -48,7 +49,9 @@ def _entry(request: HttpRequest, kind: str, fmt: str, slug: str | None = None) -
     entry = getattr(request, "_feed_entry", None)
     if entry is None:
         entry = cached_fragment(
-            f"feed:{kind}:{fmt}:{slug or ''}", lambda: feed_build(request, kind, fmt, slug)
+            f"feed:{kind}:{fmt}:{slug or ''}",
+            lambda: feed_build(request, kind, fmt, slug),
+            keys=[edition_key("feed", edition_current(request))],
         )
         if entry is None:
             raise Http404("No such feed")

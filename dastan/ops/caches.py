@@ -8,9 +8,12 @@ counts as a hit here: the ratio measures the cache, not the freshness rule on to
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 
 from django.core.cache.backends import filebased, locmem, redis
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 
 from dastan.ops.metrics import CACHE_REQUESTS
 
@@ -55,7 +58,32 @@ class RedisCache(CountingMixin, redis.RedisCache):
 
 
 class FileBasedCache(CountingMixin, filebased.FileBasedCache):
-    """Django's file cache, counted."""
+    """Django's file cache, counted, with an ``add`` that is atomic.
+
+    Django's file ``add`` looks for the file, then writes it: two workers can both
+    "add" the same key, so a rebuild lock (``web.fragments``) would let both rebuild.
+    Here the entry is written aside and hard-linked into place, which fails when
+    the file exists; an expired one is removed (``has_key``) and the link tried again.
+    """
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._createdir()
+        name = self._key_to_file(key, version)
+        descriptor, written = tempfile.mkstemp(dir=self._dir)
+        try:
+            with open(descriptor, "wb") as file:
+                self._write_content(file, timeout, value)
+            for _ in range(2):
+                try:
+                    os.link(written, name)
+                except FileExistsError:
+                    if self.has_key(key, version):
+                        return False
+                else:
+                    return True
+            return False
+        finally:
+            os.remove(written)
 
 
 class LocMemCache(CountingMixin, locmem.LocMemCache):

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ArticleFactory
+from tests.feeds.conftest import BASE
 
 
 @pytest.mark.django_db
@@ -25,10 +26,10 @@ def test_robots_refuses_unsafe_methods(client):
 
 @pytest.mark.django_db
 def test_robots_names_the_sitemaps_by_absolute_address(client, settings):
-    settings.DASTAN_SITE = {"BASE_URL": "https://news.example.org/"}
-    lines = client.get("/robots.txt", HTTP_HOST="localhost").content.decode().splitlines()
-    assert "Sitemap: https://news.example.org/sitemap.xml" in lines
-    assert "Sitemap: https://news.example.org/news-sitemap.xml" in lines
+    settings.DASTAN_SITE = {"BASE_URL": "https://news.example.net/"}
+    lines = client.get("/robots.txt", HTTP_HOST="evil.example.com").content.decode().splitlines()
+    assert "Sitemap: https://news.example.net/sitemap.xml" in lines
+    assert "Sitemap: https://news.example.net/news-sitemap.xml" in lines
 
 
 @pytest.mark.django_db
@@ -43,6 +44,6 @@ def test_a_crawler_reading_robots_skips_previews_and_search_but_reads_sitemaps(c
     for path in ("/", article.get_absolute_url(), "/sitemap.xml", "/news-sitemap.xml"):
         assert parser.can_fetch("Googlebot", path), path
     assert parser.site_maps() == [
-        "http://127.0.0.1:8000/sitemap.xml",
-        "http://127.0.0.1:8000/news-sitemap.xml",
+        f"{BASE}/sitemap.xml",
+        f"{BASE}/news-sitemap.xml",
     ]

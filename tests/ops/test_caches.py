@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+
 from prometheus_client import REGISTRY
 
-from dastan.ops.caches import LocMemCache, key_family
+from dastan.ops.caches import FileBasedCache, LocMemCache, key_family
 
 
 def count(family: str, result: str) -> float:
@@ -45,3 +47,33 @@ class CacheCountTests:
         assert key_family("content:version:ru") == "content:version"
         assert key_family(":1:odd") == "other"
         assert key_family("Home Page 7") == "other"
+
+
+class FileAddTests:
+    """The file cache's add is the rebuild lock of every worker of an embedded site."""
+
+    def test_of_many_threads_adding_one_key_exactly_one_wins(self, tmp_path):
+        cache = FileBasedCache(str(tmp_path), {})
+        for round_ in range(20):
+            start = threading.Barrier(8)
+            won = []
+
+            def add(name=f"lock-{round_}"):
+                start.wait()
+                if cache.add(name, threading.get_ident(), 10):
+                    won.append(name)
+
+            threads = [threading.Thread(target=add) for _ in range(8)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert len(won) == 1
+
+    def test_an_expired_entry_is_replaced(self, tmp_path):
+        cache = FileBasedCache(str(tmp_path), {})
+        assert cache.add("lock", 1, -1)
+        assert cache.add("lock", 2, 10)
+        assert not cache.add("lock", 3, 10)
+        assert cache.get("lock") == 2
+        assert len(list(tmp_path.iterdir())) == 1  # no written-aside copy is left

@@ -26,8 +26,8 @@ EDITION_PATHS = {
     "corrections": ["{home}corrections/", "{home}corrections/?*"],
     "search": ["{home}search/?*"],
     "edition": ["{home}*"],
-    # The feeds' addresses ("{home}feed/*") once there are feeds: see docs/deployment.md.
-    "feed": [],
+    # The edition's feeds and the sitemaps (not under an edition prefix: every edition's).
+    "feed": ["{home}feed*", "/sitemap.xml", "/news-sitemap.xml", "/sitemaps/*"],
 }
 
 
@@ -59,5 +59,5 @@ def key_paths(key: str, *, edition_paths: dict[str, list[str]] | None = None) ->
     for code in edition_codes():
         path = edition_url(_LISTING_VIEWS[kind], code, slug=obj.slug)
         if path:
-            paths += [path, path + "?*"]
+            paths += [path, path + "?*", path + "feed/*"]
     return paths

@@ -40,12 +40,16 @@ class NginxPurgeTests:
                 article.get_absolute_url(),
                 "/section/economy/",
                 "/section/economy/?*",
+                "/section/economy/feed/*",
                 "/ru/section/economy/",
                 "/ru/section/economy/?*",
+                "/ru/section/economy/feed/*",
                 "/author/aida/",
                 "/author/aida/?*",
+                "/author/aida/feed/*",
                 "/ru/author/aida/",
                 "/ru/author/aida/?*",
+                "/ru/author/aida/feed/*",
                 "/ru/",
                 "/2026/11/",
                 "/2026/11/?*",
@@ -58,7 +62,15 @@ class NginxPurgeTests:
         assert Backend().paths(["site", "home-en", "article-1"]) == ["/*"]
 
     def test_unknown_or_deleted_things_purge_nothing(self):
-        assert Backend().paths(["article-999999", "tag-123456", "feed-en", "nonsense"]) == []
+        assert Backend().paths(["article-999999", "tag-123456", "nonsense"]) == []
+
+    def test_an_editions_feed_key_purges_its_feeds_and_the_sitemaps(self):
+        assert Backend().paths(["feed-ru"]) == [
+            "/news-sitemap.xml",
+            "/ru/feed*",
+            "/sitemap.xml",
+            "/sitemaps/*",
+        ]
 
     def test_each_address_is_sent_a_purge_with_the_sites_host(self, settings):
         settings.DASTAN_SITE = {**settings.DASTAN_SITE, "BASE_URL": "https://news.example"}
