@@ -58,7 +58,7 @@ class FileAddTests:
             start = threading.Barrier(8)
             won = []
 
-            def add(name=f"lock-{round_}"):
+            def add(name=f"lock-{round_}", start=start, won=won):
                 start.wait()
                 if cache.add(name, threading.get_ident(), 10):
                     won.append(name)
