@@ -128,7 +128,12 @@ def article_page(item, *, preview: bool = False) -> dict:
 
 
 def _listing(
-    request: HttpRequest, *, heading: str, articles: Callable[[], QuerySet], kind: str, obj=None
+    request: HttpRequest,
+    *,
+    heading: str,
+    articles: Callable[[], QuerySet | selectors.Listing],
+    kind: str,
+    obj=None,
 ) -> HttpResponse:
     """Render a listing page; ``articles`` builds its queryset only when the cache misses."""
 
