@@ -2,14 +2,16 @@
 
     .venv/bin/python bench/pages.py [--articles 10000 | --corpus FILE.jsonl]
         [--database postgresql://...] [--site DIR [--reuse]] [--repeat 100]
-        [--pages home,article] [--cache file]
+        [--pages home,article] [--cache file] [--explain]
 
 The site is SQLite in ``--site`` (a fresh temporary directory by default) or the PostgreSQL
 database of ``--database``. Articles come from ``--corpus`` (JSON lines, e.g. the WordPress
 harness's ``gen_corpus.py``) or from this script's own deterministic generator (``--articles``);
 ``--reuse`` keeps a site that already holds articles instead of loading again. Prints, per
 page type, p50/p99 and the SQL query count cold (the cache emptied before every request, so
-every query and template runs) and warm (what a reader gets between two content changes).
+every query and template runs) and warm (what a reader gets between two content changes),
+with this process's CPU time beside the wall clock. ``--explain`` prints instead every cold
+query of every page with its time and query plan. The bench runs ``migrate`` on the site.
 """
 
 from __future__ import annotations
