@@ -6,6 +6,8 @@ class ContentConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self) -> None:
+        from dastan.content import listings
         from dastan.content.versioning import connect_version_bumps
 
         connect_version_bumps()
+        listings.connect()

@@ -327,14 +327,31 @@ class Article(models.Model):
         # Listings walk these newest-first and stop after a page; an index that
         # starts with status would need a sort, since "public" is two statuses.
         indexes = [
-            models.Index(fields=["section", "published_at"], name="article_section_published"),
-            # An edition's listings (home, archives) walk its articles newest-first.
-            models.Index(fields=["language", "published_at"], name="article_language_published"),
             # The sitemap index counts an edition's public articles per month and finds each
             # month's newest change from this index alone, without reading article rows.
             models.Index(
                 fields=["language", "published_at", "status", "revised_at"],
                 name="article_sitemap_months",
+            ),
+            # A section's page and home block walk its edition's articles newest-first; without
+            # the language an edition with few articles walked every other edition's too.
+            models.Index(
+                fields=["section", "language", "published_at"],
+                name="article_section_lang_published",
+            ),
+            # An edition's listings (home, archives) walk its articles newest-first; with status
+            # and is_listed in the index, an archive's count reads no row (a row keeps them
+            # after the body, so reading them walked the body's overflow pages).
+            models.Index(
+                fields=["language", "published_at", "status", "is_listed"],
+                name="article_lang_published_shown",
+            ),
+            # The pinned article: a handful of rows, where a walk of the index above read the
+            # whole edition whenever nothing was pinned (issue #15).
+            models.Index(
+                fields=["language", "published_at"],
+                condition=Q(is_featured=True),
+                name="article_pinned_published",
             ),
         ]
         permissions = [
@@ -431,3 +448,35 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.article}"
+
+
+class ListingEntry(models.Model):
+    """One public, listed article in one listing (a section, tag, place or author page).
+
+    Derived data, rebuilt by ``content.listings`` on every write: a listing page walks its
+    own entries newest-first and counts them from the index alone, where joining the
+    article table read every article of the listing, or the whole archive (issue #15).
+    ``listing`` is a kind letter and an id: "s4" (section 4, primary or extra), "t12",
+    "p7" (a place; a country also lists its places' articles), "a3".
+    """
+
+    listing = models.CharField(max_length=24, verbose_name=_("listing"))
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="+", verbose_name=_("article")
+    )
+    language = models.CharField(max_length=5, verbose_name=_("language"))
+    published_at = models.DateTimeField(verbose_name=_("published at"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["listing", "article"], name="listing_entry_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["listing", "language", "published_at", "article"],
+                name="listing_entry_newest",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.listing}: {self.article_id}"

@@ -9,10 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
-from dastan.content.models import Article, ArticleAuthor, Author, Correction, Place, Section, Tag
+from dastan.content.listings import listing_key
+from dastan.content.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Correction,
+    ListingEntry,
+    Place,
+    Section,
+    Tag,
+)
 
 CARD_FIELDS = (
     "id",
@@ -57,26 +68,44 @@ def articles_public(*, edition: str | None) -> QuerySet[Article]:
     return article_cards(articles.order_by("-published_at", "-id"))
 
 
-def articles_in_section(section: Section, *, edition: str) -> QuerySet[Article]:
+class Listing:
+    """A section's, tag's, place's or author's public articles, newest first, for the paginator.
+
+    It reads the listing's entries (``content.listings``): counting them and finding a page
+    read the index alone, and only the page's articles are fetched, so the cost does not
+    grow with the listing or the archive (issue #15).
+    """
+
+    def __init__(self, key: str, *, edition: str, now: dt.datetime | None = None) -> None:
+        self.entries = ListingEntry.objects.filter(
+            listing=key, language=edition, published_at__lte=now or timezone.now()
+        ).order_by("-published_at", "-article_id")
+
+    def count(self) -> int:
+        return self.entries.count()
+
+    def __getitem__(self, index: slice) -> list[Article]:
+        ids = list(self.entries.values_list("article_id", flat=True)[index])
+        cards = {a.pk: a for a in article_cards(Article.objects.filter(pk__in=ids))}
+        return [cards[pk] for pk in ids if pk in cards]
+
+
+def articles_in_section(section: Section, *, edition: str) -> Listing:
     """Return public articles whose primary or extra section is ``section``."""
-    extra = Article.sections.through.objects.filter(section=section).values("article_id")
-    return articles_public(edition=edition).filter(Q(section=section) | Q(pk__in=extra))
+    return Listing(listing_key(section), edition=edition)
 
 
-def articles_tagged(tag: Tag, *, edition: str) -> QuerySet[Article]:
-    return articles_public(edition=edition).filter(tags=tag)
+def articles_tagged(tag: Tag, *, edition: str) -> Listing:
+    return Listing(listing_key(tag), edition=edition)
 
 
-def articles_in_place(place: Place, *, edition: str) -> QuerySet[Article]:
+def articles_in_place(place: Place, *, edition: str) -> Listing:
     """Return public articles about ``place`` or, for a country, about any place in it."""
-    linked = Article.places.through.objects.filter(Q(place=place) | Q(place__country=place)).values(
-        "article_id"
-    )
-    return articles_public(edition=edition).filter(pk__in=linked)
+    return Listing(listing_key(place), edition=edition)
 
 
-def articles_by_author(author: Author, *, edition: str) -> QuerySet[Article]:
-    return articles_public(edition=edition).filter(bylines__author=author)
+def articles_by_author(author: Author, *, edition: str) -> Listing:
+    return Listing(listing_key(author), edition=edition)
 
 
 def articles_between(start: dt.datetime, end: dt.datetime, *, edition: str) -> QuerySet[Article]:
@@ -91,8 +120,8 @@ def sections_in_navigation() -> list[Section]:
 def home_blocks(*, edition: str, latest: int = 7, per_section: int = 4) -> dict:
     """Return an edition's home page: its latest articles and a block per navigation section.
 
-    One query per section block keeps the count bounded by the number of
-    sections in the navigation, not by the number of articles.
+    Every section block comes from one query (a newest-first walk of each section's index,
+    stopped after a few rows), so the count of queries does not grow with the sections.
     """
     top = list(articles_public(edition=edition)[:latest])
     # An article an editor pins leads its edition's home page until it is unpinned.
@@ -100,16 +129,52 @@ def home_blocks(*, edition: str, latest: int = 7, per_section: int = 4) -> dict:
     if pinned is not None:
         top = [pinned, *[a for a in top if a.pk != pinned.pk]][:latest]
     shown = {a.pk for a in top}
-    blocks = []
-    for section in sections_in_navigation():
-        items = list(
+    sections = sections_in_navigation()
+    # Enough per section that the block is still full after leaving out the articles above.
+    enough = per_section + len(shown)
+    chosen: dict[int, list[int]] = {section.pk: [] for section in sections}
+    for pk, section_id in _newest_in_sections(sections, edition=edition, limit=enough):
+        ids = chosen[section_id]
+        if pk not in shown and len(ids) < per_section:
+            ids.append(pk)
+    wanted = [pk for ids in chosen.values() for pk in ids]
+    cards = (
+        {a.pk: a for a in article_cards(Article.objects.filter(pk__in=wanted))} if wanted else {}
+    )
+    blocks = [
+        (section, [cards[pk] for pk in chosen[section.pk] if pk in cards])
+        for section in sections
+        if chosen[section.pk]
+    ]
+    return {"latest": top, "blocks": blocks}
+
+
+def _newest_in_sections(
+    sections: list[Section], *, edition: str, limit: int
+) -> list[tuple[int, int]]:
+    """Return ``(id, section_id)`` of each section's newest ``limit`` articles, newest first.
+
+    One statement, a UNION ALL of one index walk per section: ``id IN (...) OR id IN (...)``
+    made PostgreSQL scan the whole table, and a compound of sliced querysets is refused on
+    SQLite by the ORM, while a sliced query inside FROM works on both.
+    """
+    if not sections:
+        return []
+    parts, params = [], []
+    for number, section in enumerate(sections):
+        query = (
             articles_public(edition=edition)
             .filter(section=section)
-            .exclude(pk__in=shown)[:per_section]
+            .values_list("pk", "section_id", "published_at")[:limit]
         )
-        if items:
-            blocks.append((section, items))
-    return {"latest": top, "blocks": blocks}
+        sql, part_params = query.query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS block{number}")
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    rows.sort(key=lambda row: (row[2], row[0]), reverse=True)
+    return [(pk, section_id) for pk, section_id, _ in rows]
 
 
 def article_translations(article: Article) -> list[Article]:
@@ -158,10 +223,11 @@ def article_preview_get(*, pk: int) -> Article | None:
 
 def corrections_public(*, edition: str) -> QuerySet[Correction]:
     """Return corrections on an edition's public articles, newest first."""
+    # Checked per correction by the article's key: an IN over every public article of the
+    # edition made counting the page a read of the whole archive (issue #15).
+    public = Article.objects.public().filter(language=edition, pk=OuterRef("article_id"))
     return (
-        Correction.objects.filter(article__in=Article.objects.public().filter(language=edition))
-        .select_related("article")
-        .order_by("-created_at")
+        Correction.objects.filter(Exists(public)).select_related("article").order_by("-created_at")
     )
 
 

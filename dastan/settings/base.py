@@ -118,6 +118,10 @@ def _database() -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": VAR_DIR / "dastan.sqlite3",
+        # Kept open between requests, as for PostgreSQL: a new connection per request re-ran
+        # the PRAGMAs and lost the page cache (issue #15). A sync worker serves one request
+        # at a time, and WAL lets the connections of other workers and commands read on.
+        "CONN_MAX_AGE": 60,
         # WAL lets readers go on while the importer or rates fetcher writes.
         "OPTIONS": {
             "init_command": (

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from dastan.content import selectors
 from dastan.content.models import Article
 from tests.factories import (
     ArticleFactory,
@@ -157,6 +158,40 @@ class QueryCountTests:
         many = query_count(client, url)
         assert many == few
         assert many <= 20  # cold: navigation, ticker (one query per currency), page
+
+
+class HomeQueryTests:
+    """The home page's queries do not grow with the sections in the navigation (issue #15)."""
+
+    def test_home_blocks_cost_the_same_for_3_and_12_sections(self, django_assert_max_num_queries):
+        def add_sections(n: int) -> None:
+            for _ in range(n):
+                section = SectionFactory(in_navigation=True)
+                # More than the latest seven, so every block stays full.
+                for _ in range(12):
+                    ArticleFactory(section=section)
+
+        add_sections(3)
+        with CaptureQueriesContext(connection) as few:
+            blocks = selectors.home_blocks(edition="en")
+        assert len(blocks["blocks"]) == 3
+        add_sections(9)
+        with django_assert_max_num_queries(8):
+            blocks = selectors.home_blocks(edition="en")
+        assert len(blocks["blocks"]) == 12
+        assert all(len(items) == 4 for _, items in blocks["blocks"])
+        assert len(few.captured_queries) <= 8
+
+    def test_blocks_leave_out_the_latest_and_keep_each_section_newest_first(self):
+        section = SectionFactory(in_navigation=True)
+        now = timezone.now()
+        made = [
+            ArticleFactory(section=section, published_at=now - dt.timedelta(hours=h))
+            for h in range(1, 13)
+        ]
+        home = selectors.home_blocks(edition="en", latest=7, per_section=4)
+        assert [a.pk for a in home["latest"]] == [a.pk for a in made[:7]]
+        assert [a.pk for a in home["blocks"][0][1]] == [a.pk for a in made[7:11]]
 
 
 class ArticlePageTests:

@@ -136,7 +136,7 @@ def _listing(
     request: HttpRequest,
     *,
     heading: str,
-    articles: Callable[[], QuerySet],
+    articles: Callable[[], QuerySet | selectors.Listing],
     kind: str,
     key: str,
     obj=None,

@@ -1,0 +1,183 @@
+"""The listing entries behind section, tag, place and author pages, kept exact on every write.
+
+An article's entries are rebuilt from its own rows whenever it or one of its links changes
+(the same signals that keep the search index exact; bulk writes send ``articles_changed``).
+Whether an entry is public *now* is decided when the page is read (``published_at`` against
+the clock), so a scheduled story goes live on time without any write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+
+from dastan.content.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    ListingEntry,
+    Place,
+    Section,
+    Tag,
+)
+
+# SQLite allows 999 parameters a statement in older builds.
+BATCH = 500
+
+
+def listing_key(obj: Section | Tag | Place | Author) -> str:
+    """Return the listing of ``obj``: its kind letter and id ("s4")."""
+    letter = {Section: "s", Tag: "t", Place: "p", Author: "a"}[type(obj)]
+    return f"{letter}{obj.pk}"
+
+
+def _entries_sql(marks: str) -> str:
+    """Return the INSERT that writes the entries of the articles whose ids fill ``marks``."""
+    article = Article._meta.db_table
+    visible = (
+        "a.status IN ('published', 'scheduled') AND a.is_listed AND a.published_at IS NOT NULL "
+        f"AND a.id IN ({marks})"
+    )
+    columns = "a.id, a.language, a.published_at"
+    parts = [
+        f"SELECT 's' || a.section_id, {columns} FROM {article} a "
+        f"WHERE a.section_id IS NOT NULL AND {visible}",
+        f"SELECT 's' || l.section_id, {columns} FROM {Article.sections.through._meta.db_table} l "
+        f"JOIN {article} a ON a.id = l.article_id WHERE {visible}",
+        f"SELECT 't' || l.tag_id, {columns} FROM {Article.tags.through._meta.db_table} l "
+        f"JOIN {article} a ON a.id = l.article_id WHERE {visible}",
+        f"SELECT 'a' || l.author_id, {columns} FROM {ArticleAuthor._meta.db_table} l "
+        f"JOIN {article} a ON a.id = l.article_id WHERE {visible}",
+        f"SELECT 'p' || l.place_id, {columns} FROM {Article.places.through._meta.db_table} l "
+        f"JOIN {article} a ON a.id = l.article_id WHERE {visible}",
+        # A country's page lists the articles about any place in it.
+        f"SELECT 'p' || p.country_id, {columns} FROM {Article.places.through._meta.db_table} l "
+        f"JOIN {Place._meta.db_table} p ON p.id = l.place_id "
+        f"JOIN {article} a ON a.id = l.article_id WHERE p.country_id IS NOT NULL AND {visible}",
+    ]
+    return (
+        f"INSERT INTO {ListingEntry._meta.db_table} (listing, article_id, language, published_at) "
+        + " UNION ".join(parts)
+    )
+
+
+def listings_sync(article_ids: Iterable[int]) -> None:
+    """Rebuild the listing entries of these articles from their rows and links."""
+    ids = sorted({int(i) for i in article_ids if i is not None})
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"DELETE FROM {ListingEntry._meta.db_table} WHERE article_id IN ({marks})", chunk
+            )
+            cursor.execute(_entries_sql(marks), chunk * 6)
+
+
+def listings_rebuild() -> None:
+    """Rebuild every article's entries (after a migration, or a write around the services)."""
+    ListingEntry.objects.all().delete()
+    last = 0
+    while True:
+        ids = list(
+            Article.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:5000]
+        )
+        if not ids:
+            return
+        listings_sync(ids)
+        last = ids[-1]
+
+
+def _on_changed(sender, ids=(), **kwargs) -> None:
+    listings_sync(ids)
+
+
+def _on_article_saved(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        listings_sync([instance.pk])
+
+
+def _on_links_changed(sender, instance, action, reverse, pk_set=None, **kwargs) -> None:
+    if action == "pre_clear" and reverse:
+        # The other side's links are about to go: remember whose they were.
+        instance._listing_cleared = list(
+            sender.objects.filter(**{_reverse_field(sender, instance): instance.pk}).values_list(
+                "article_id", flat=True
+            )
+        )
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        listings_sync([instance.pk])
+    elif action == "post_clear":
+        listings_sync(instance.__dict__.pop("_listing_cleared", ()))
+    elif pk_set:
+        listings_sync(pk_set)
+
+
+def _reverse_field(through, instance) -> str:
+    """Return the through table's column that points at ``instance`` (a tag, place, section)."""
+    for field in through._meta.get_fields():
+        if getattr(field, "related_model", None) is type(instance):
+            return field.attname
+    raise LookupError(through)
+
+
+def _on_byline_changed(sender, instance, raw=False, origin=None, **kwargs) -> None:
+    # A byline deleted with its article: writing entries again would point at a deleted row.
+    if raw or isinstance(origin, Article) or getattr(origin, "model", None) is Article:
+        return
+    listings_sync([instance.article_id])
+
+
+def _on_place_saving(sender, instance, raw=False, **kwargs) -> None:
+    if not raw and instance.pk is not None:
+        instance._listing_country = (
+            Place.objects.filter(pk=instance.pk).values_list("country_id", flat=True).first()
+        )
+
+
+def _on_place_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
+    """A place moved to another country: its articles leave one country's page for another's."""
+    before = instance.__dict__.pop("_listing_country", instance.country_id)
+    if raw or created or before == instance.country_id:
+        return
+    through = Article.places.through
+    listings_sync(through.objects.filter(place=instance).values_list("article_id", flat=True))
+
+
+def _on_place_deleting(sender, instance, **kwargs) -> None:
+    through = Article.places.through
+    instance._listing_articles = list(
+        through.objects.filter(place=instance).values_list("article_id", flat=True)
+    )
+
+
+def _on_listed_deleted(sender, instance, **kwargs) -> None:
+    # Its id may be given again (SQLite reuses the highest), so its entries must not linger.
+    ListingEntry.objects.filter(listing=listing_key(instance)).delete()
+    # A place's articles were on its country's page too.
+    listings_sync(instance.__dict__.pop("_listing_articles", ()))
+
+
+def connect() -> None:
+    """Connect the handlers (called once from the app's ``ready()``)."""
+    from dastan.content.signals import articles_changed
+
+    articles_changed.connect(_on_changed, sender=Article, dispatch_uid="listings.changed")
+    post_save.connect(_on_article_saved, sender=Article, dispatch_uid="listings.saved")
+    for through in (Article.tags.through, Article.places.through, Article.sections.through):
+        m2m_changed.connect(_on_links_changed, sender=through, dispatch_uid=f"listings.{through}")
+    post_save.connect(_on_byline_changed, sender=ArticleAuthor, dispatch_uid="listings.byline")
+    post_delete.connect(
+        _on_byline_changed, sender=ArticleAuthor, dispatch_uid="listings.byline_deleted"
+    )
+    pre_delete.connect(_on_place_deleting, sender=Place, dispatch_uid="listings.place_deleting")
+    pre_save.connect(_on_place_saving, sender=Place, dispatch_uid="listings.place_saving")
+    post_save.connect(_on_place_saved, sender=Place, dispatch_uid="listings.place_saved")
+    for model in (Section, Tag, Place, Author):
+        post_delete.connect(
+            _on_listed_deleted, sender=model, dispatch_uid=f"listings.deleted.{model.__name__}"
+        )

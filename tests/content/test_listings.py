@@ -1,0 +1,188 @@
+"""The listing entries stay exact on every write a listing page could show."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from dastan.content import services
+from dastan.content.listings import listing_key, listings_rebuild
+from dastan.content.models import Article, ListingEntry, Place
+from dastan.content.selectors import Listing
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    PlaceFactory,
+    SectionFactory,
+    TagFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def listed(obj, *, edition: str = "en", now: dt.datetime | None = None) -> list[int]:
+    """Return the ids a listing page of ``obj`` shows, newest first."""
+    listing = Listing(listing_key(obj), edition=edition, now=now)
+    return [a.pk for a in listing[0 : listing.count()]]
+
+
+def entries() -> set[tuple]:
+    return set(
+        ListingEntry.objects.values_list("listing", "article_id", "language", "published_at")
+    )
+
+
+class ListingEntryTests:
+    def test_every_link_lists_a_published_article(self):
+        """Primary and extra sections, tags, authors, places and the place's country."""
+        country = PlaceFactory(name="Kazakhstan", slug="kz", kind=Place.Kind.COUNTRY)
+        city = PlaceFactory(name="Almaty", slug="almaty", country=country)
+        extra, tag, author = SectionFactory(), TagFactory(), AuthorFactory()
+        article = ArticleFactory(tags=[tag], places=[city], authors=[author])
+        article.sections.add(extra)
+        for obj in (article.section, extra, tag, author, city, country):
+            assert listed(obj) == [article.pk], obj
+
+    def test_unpublish_and_publish_again(self):
+        article = ArticleFactory()
+        services.article_unpublish(article)
+        assert listed(article.section) == []
+        services.article_publish(article)
+        assert listed(article.section) == [article.pk]
+
+    def test_unlisted_and_draft_articles_are_not_listed(self):
+        section = SectionFactory()
+        ArticleFactory(section=section, is_listed=False)
+        ArticleFactory(section=section, status=Article.Status.DRAFT, published_at=None)
+        assert listed(section) == []
+
+    def test_refiled_article_moves_to_its_new_section(self):
+        old, new = SectionFactory(), SectionFactory()
+        article = ArticleFactory(section=old)
+        article.section = new
+        services.article_save(article)
+        assert listed(old) == [] and listed(new) == [article.pk]
+
+    def test_deleting_an_article_removes_its_entries(self):
+        article = ArticleFactory(tags=[TagFactory()])
+        article.delete()
+        assert not ListingEntry.objects.exists()
+
+    def test_a_scheduled_article_appears_when_its_time_comes(self):
+        """No write happens at that time: the page read decides."""
+        when = timezone.now() + dt.timedelta(hours=2)
+        article = ArticleFactory()
+        services.article_schedule(article, at=when)
+        assert listed(article.section) == []
+        later = when + dt.timedelta(seconds=1)
+        assert listed(article.section, now=later) == [article.pk]
+
+    def test_each_edition_lists_its_own_articles(self):
+        section = SectionFactory()
+        english = ArticleFactory(section=section)
+        russian = ArticleFactory(section=section, language="ru")
+        assert listed(section) == [english.pk]
+        assert listed(section, edition="ru") == [russian.pk]
+
+    def test_links_removed_from_either_side(self):
+        tag, other = TagFactory(), TagFactory()
+        article = ArticleFactory(tags=[tag, other])
+        article.tags.remove(tag)
+        assert listed(tag) == [] and listed(other) == [article.pk]
+        other.articles.clear()
+        assert listed(other) == []
+
+    def test_byline_removed(self):
+        author = AuthorFactory()
+        article = ArticleFactory(authors=[author, AuthorFactory()])
+        article.bylines.get(author=author).delete()
+        assert listed(author) == []
+
+    def test_place_moved_to_another_country(self):
+        first = PlaceFactory(kind=Place.Kind.COUNTRY)
+        second = PlaceFactory(kind=Place.Kind.COUNTRY)
+        city = PlaceFactory(country=first)
+        article = ArticleFactory(places=[city])
+        city.country = second
+        city.save()
+        assert listed(first) == [] and listed(second) == [article.pk]
+        city.delete()
+        assert listed(second) == []
+
+    def test_a_deleted_tag_leaves_no_entries(self):
+        tag = TagFactory()
+        ArticleFactory(tags=[tag])
+        key = listing_key(tag)
+        tag.delete()
+        assert not ListingEntry.objects.filter(listing=key).exists()
+
+    def test_bulk_upsert_writes_entries(self):
+        when = timezone.now() - dt.timedelta(days=1)
+        services.articles_upsert(
+            [
+                services.ArticleRecord(
+                    title="Loaded",
+                    slug="loaded",
+                    sections=["Economy"],
+                    tags=["oil"],
+                    authors=["A. Writer"],
+                    published_at=when,
+                )
+            ]
+        )
+        article = Article.objects.get(slug="loaded")
+        assert listed(article.section) == [article.pk]
+        assert listed(article.tags.get()) == [article.pk]
+
+    def test_listing_pages_newest_first_with_a_true_count(self):
+        section = SectionFactory()
+        now = timezone.now()
+        ids = [
+            ArticleFactory(section=section, published_at=now - dt.timedelta(hours=h)).pk
+            for h in range(1, 9)
+        ]
+        listing = Listing(listing_key(section), edition="en")
+        assert listing.count() == 8
+        assert [a.pk for a in listing[2:5]] == ids[2:5]
+
+
+class ListingRebuildTests(TestCase):
+    """Whatever the writes, the maintained entries equal a rebuild from the rows."""
+
+    @settings(max_examples=15, deadline=None)
+    @given(
+        steps=st.lists(
+            st.tuples(
+                st.sampled_from(["publish", "unpublish", "refile", "tag", "untag", "delete"]),
+                st.integers(0, 4),
+            ),
+            max_size=12,
+        )
+    )
+    def test_maintained_entries_equal_a_rebuild(self, steps):
+        sections = [SectionFactory() for _ in range(2)]
+        tag = TagFactory()
+        articles = [ArticleFactory(section=sections[i % 2]) for i in range(5)]
+        for action, i in steps:
+            article = articles[i]
+            if not Article.objects.filter(pk=article.pk).exists():
+                continue
+            if action == "publish":
+                services.article_publish(article)
+            elif action == "unpublish":
+                services.article_unpublish(article)
+            elif action == "refile":
+                article.section = sections[(sections.index(article.section) + 1) % 2]
+                services.article_save(article)
+            elif action == "tag":
+                article.tags.add(tag)
+            elif action == "untag":
+                article.tags.remove(tag)
+            else:
+                article.delete()
+        maintained = entries()
+        listings_rebuild()
+        assert maintained == entries()
