@@ -84,6 +84,14 @@ class Listing:
     def count(self) -> int:
         return self.entries.count()
 
+    def newest(self, limit: int) -> QuerySet[Article]:
+        """Return the ``limit`` newest articles as a queryset, for callers that shape the query.
+
+        One index read for the ids; the caller's query then fetches only those rows.
+        """
+        ids = list(self.entries.values_list("article_id", flat=True)[:limit])
+        return article_cards(Article.objects.filter(pk__in=ids)).order_by("-published_at", "-id")
+
     def __getitem__(self, index: slice) -> list[Article]:
         ids = list(self.entries.values_list("article_id", flat=True)[index])
         cards = {a.pk: a for a in article_cards(Article.objects.filter(pk__in=ids))}

@@ -47,7 +47,7 @@ class ArticleFeed(Feed):
         self.edition = edition_current(request)
         return None
 
-    def articles(self, obj) -> QuerySet[Article]:
+    def articles(self, obj) -> QuerySet[Article] | selectors.Listing:
         return selectors.articles_public(edition=self.edition)
 
     def listing_name(self, obj) -> str:
@@ -87,7 +87,11 @@ class ArticleFeed(Feed):
         return {"last_modified": getattr(self, "last_modified", None)}
 
     def items(self, obj) -> list[Article]:
-        items = list(feed_items(self.articles(obj))[: feeds_setting("ITEMS")])
+        limit = feeds_setting("ITEMS")
+        found = self.articles(obj)
+        if isinstance(found, selectors.Listing):
+            found = found.newest(limit)
+        items = list(feed_items(found)[:limit])
         self.item_list = items
         return items
 
