@@ -425,3 +425,41 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.article}"
+
+
+class ArticleVersion(models.Model):
+    """One stored save of an article: its text and filing as they were, for diff and restore.
+
+    Its own table, read only by the desk: listings never join it, and an article's
+    versions are found through the (article, number) unique index.
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="versions", verbose_name=_("article")
+    )
+    number = models.PositiveIntegerField(verbose_name=_("number"))
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    standfirst = models.TextField(blank=True, verbose_name=_("standfirst"))
+    body = models.TextField(blank=True, verbose_name=_("body"))
+    excerpt = models.TextField(blank=True, verbose_name=_("excerpt"))
+    # Status, time, filing and image as plain JSON (names beside ids), so that a version
+    # still reads the same after a tag it named was renamed or deleted.
+    metadata = models.JSONField(default=dict, blank=True, verbose_name=_("metadata"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+
+    class Meta:
+        ordering = ["article", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="article_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} v{self.number}"

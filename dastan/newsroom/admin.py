@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -22,11 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dastan.content import services
+from dastan.content import revisions, services
 from dastan.content.forms import IdChoiceField, IdMultipleChoiceField
 from dastan.content.models import (
     Article,
     ArticleAuthor,
+    ArticleVersion,
     Author,
     Correction,
     Place,
@@ -40,7 +42,8 @@ from dastan.newsroom.changelist import (
     SlugAdmin,
     published_column,
 )
-from dastan.newsroom.forms import ArticleAdminForm
+from dastan.newsroom.diffs import versions_diff
+from dastan.newsroom.forms import ArticleAdminForm, VersionCompareForm
 from dastan.newsroom.translations import (
     EditionFilter,
     article_change_url,
@@ -49,6 +52,9 @@ from dastan.newsroom.translations import (
     translations_panel,
 )
 from dastan.search.indexing import index_deferred
+
+# The change page lists this many of the newest versions; the versions page lists all.
+RECENT_VERSIONS = 10
 
 admin.site.unregister([User, Group])
 # django-otp's device admin shows a device's secret as a QR code to any superuser, and its
@@ -199,6 +205,7 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
             context["translations_panel"] = translations_panel(
                 request, obj, can_add=self.has_add_permission(request)
             )
+            context["recent_versions"] = revisions.versions_list(obj)[:RECENT_VERSIONS]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):
@@ -207,7 +214,71 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
             self.admin_site.admin_view(self.translate_view),
             name="content_article_translate",
         )
-        return [translate, *super().get_urls()]
+        versions = path(
+            "<path:object_id>/versions/",
+            self.admin_site.admin_view(self.versions_view),
+            name="content_article_versions",
+        )
+        restore = path(
+            "<path:object_id>/versions/<int:number>/restore/",
+            self.admin_site.admin_view(self.version_restore_view),
+            name="content_article_version_restore",
+        )
+        return [translate, versions, restore, *super().get_urls()]
+
+    def _visible_article(self, request: HttpRequest, object_id: str) -> Article:
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_view_permission(request, article):
+            raise Http404("No such article")
+        return article
+
+    def versions_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """List an article's versions; with ``?old=&new=``, show the diff between two."""
+        article = self._visible_article(request, object_id)
+        versions = list(revisions.versions_list(article))
+        numbers = [v.number for v in versions]
+        form = VersionCompareForm(request.GET or None, numbers=numbers)
+        diff = old = new = None
+        if form.is_valid():
+            pair = ArticleVersion.objects.filter(
+                article=article, number__in=[form.cleaned_data["old"], form.cleaned_data["new"]]
+            )
+            found = {v.number: v for v in pair}
+            old, new = found[form.cleaned_data["old"]], found[form.cleaned_data["new"]]
+            diff = versions_diff(old, new)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Versions of “%(title)s”") % {"title": article.title},
+            "opts": self.model._meta,
+            "original": article,
+            "versions": versions,
+            "form": form,
+            "diff": diff,
+            "diff_changed": any(field.changed for field in diff or ()),
+            "old": old,
+            "new": new,
+            "can_restore": services.can_edit(request.user, article),
+        }
+        return TemplateResponse(request, "admin/content/article/versions.html", context)
+
+    def version_restore_view(self, request: HttpRequest, object_id: str, number: int):
+        """Restore version ``number`` as the article's newest version (POST only)."""
+        article = self._visible_article(request, object_id)
+        if request.method != "POST":
+            return redirect("admin:content_article_versions", article.pk)
+        version = ArticleVersion.objects.filter(article=article, number=number).first()
+        if version is None:
+            raise Http404("No such version")
+        if not services.can_edit(request.user, article):
+            raise PermissionDenied("You cannot edit this article.")
+        with transaction.atomic(using=router.db_for_write(self.model)), index_deferred():
+            services.article_version_restore(article, version, user=request.user)
+        self.message_user(
+            request,
+            _("Restored version %(number)d as a new version.") % {"number": number},
+            messages.SUCCESS,
+        )
+        return redirect(article_change_url(article))
 
     def translate_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Create a draft translation in the posted edition, or open the one there is."""
@@ -317,7 +388,8 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
                 raise PermissionDenied("A writer edits only their own drafts.")
         if not change:
             obj.created_by = request.user
-        services.article_save(obj)
+        # The version is stored in save_related, once tags, places and bylines are saved.
+        services.article_save(obj, user=request.user, store_version=False)
 
     def save_related(self, request, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -325,6 +397,7 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
             services.article_mark_revised(
                 form.instance, note=form.instance.revision_note, user=request.user
             )
+        revisions.article_version_create(form.instance, user=request.user)
         # Tags, places and bylines are saved after the article: tell listeners again.
         articles_changed.send(sender=Article, ids=[form.instance.pk])
 

@@ -153,3 +153,18 @@ class ArticleAdminForm(forms.ModelForm):
             or "status" in self.changed_data
             or "published_at" in self.changed_data
         )
+
+
+class VersionCompareForm(forms.Form):
+    """Two of an article's version numbers to compare (``?old=3&new=5`` on the versions page)."""
+
+    old = forms.TypedChoiceField(label=_("Compare"), coerce=int)
+    new = forms.TypedChoiceField(label=_("with"), coerce=int)
+
+    def __init__(self, *args, numbers: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(n, str(n)) for n in numbers]
+        self.fields["old"].choices = choices
+        self.fields["new"].choices = choices
+        if len(numbers) > 1:
+            self.fields["old"].initial, self.fields["new"].initial = numbers[1], numbers[0]
