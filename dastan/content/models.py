@@ -319,6 +319,10 @@ class Article(models.Model):
         related_name="created_articles",
         verbose_name=_("created by"),
     )
+    # Raised by one on every save (optimistic locking): a form opened at 4 may not save over 5.
+    lock_version = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("lock version")
+    )
 
     objects = ArticleQuerySet.as_manager()
 

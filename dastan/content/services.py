@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -80,15 +81,47 @@ def _teaser(excerpt: str, standfirst: str, body: str) -> str:
     )
 
 
-def article_save(article: Article, *, user=None, store_version: bool = True) -> Article:
+class ArticleEditConflict(Exception):
+    """Someone saved the article after the form being saved was opened."""
+
+    def __init__(self, stored_version: int) -> None:
+        super().__init__(f"The article was saved since (now at version {stored_version}).")
+        self.stored_version = stored_version
+
+
+def article_lock_version(article_id: int) -> int | None:
+    """Return the stored article's lock version (None when it is gone)."""
+    return Article.objects.filter(pk=article_id).values_list("lock_version", flat=True).first()
+
+
+def article_save(
+    article: Article,
+    *,
+    user=None,
+    store_version: bool = True,
+    expected_version: int | None = None,
+) -> Article:
     """Save ``article`` with its derived fields, store it as a version, tell listeners (search).
 
-    A caller that saves relations after the article (the admin form) passes
+    ``expected_version`` is the lock version the editor's form was opened at: when the
+    stored article has moved on, nothing is written and ``ArticleEditConflict`` is
+    raised. A caller that saves relations after the article (the admin form) passes
     ``store_version=False`` and calls ``article_version_create`` once they are saved.
     """
     article.teaser = article_teaser(article)
     with transaction.atomic():
         if article.pk is not None:
+            # The row lock holds until the transaction ends: no save slips in between.
+            stored = (
+                Article.objects.select_for_update()
+                .filter(pk=article.pk)
+                .values_list("lock_version", flat=True)
+                .first()
+            )
+            if stored is not None:
+                if expected_version is not None and stored != expected_version:
+                    raise ArticleEditConflict(stored)
+                article.lock_version = stored + 1
             revisions.article_version_baseline(article.pk)
         article.save()
         if store_version:
@@ -617,8 +650,10 @@ def articles_upsert(records: Sequence[ArticleRecord]) -> UpsertResult:
             now = timezone.now()
             for article, _ in to_update:
                 article.updated_at = now
+                # An editor's form opened before this import must not save over it.
+                article.lock_version = F("lock_version") + 1
             Article.objects.bulk_update(
-                [a for a, _ in to_update], [*_PLAIN_FIELDS, "section", "updated_at"]
+                [a for a, _ in to_update], [*_PLAIN_FIELDS, "section", "updated_at", "lock_version"]
             )
         _write_links({a.pk: w for a, w in to_create}, replace=False)
         _write_links({a.pk: w for a, w in to_update}, replace=True)

@@ -36,12 +36,14 @@ from dastan.content.models import (
     Tag,
 )
 from dastan.content.signals import articles_changed
+from dastan.newsroom import editing
 from dastan.newsroom.changelist import (
     DateSafeChangeList,
     PublishedYearFilter,
     SlugAdmin,
     published_column,
 )
+from dastan.newsroom.conf import newsroom_setting
 from dastan.newsroom.diffs import versions_diff
 from dastan.newsroom.forms import ArticleAdminForm, VersionCompareForm
 from dastan.newsroom.translations import (
@@ -134,7 +136,20 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
     list_select_related = ["section"]
     readonly_fields = ["created_by", "created_at", "updated_at", "revised_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body", "excerpt", "language"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "standfirst",
+                    "body",
+                    "excerpt",
+                    "language",
+                    "opened_version",
+                ]
+            },
+        ),
         (
             gettext_lazy("Publishing"),
             {"fields": ["status", "published_at", "is_featured", "is_listed"]},
@@ -191,8 +206,18 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # A save fires signals for the article, each relation and each byline:
         # the search index is written once, at the end, in the same transaction.
-        with transaction.atomic(using=router.db_for_write(self.model)), index_deferred():
-            return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)), index_deferred():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.ArticleEditConflict:
+            # Someone saved between this form's check and its write (the form's own check
+            # catches every other case, with the differences): nothing was written.
+            self.message_user(
+                request,
+                _("Someone saved this article at the same moment: your save was not stored."),
+                messages.ERROR,
+            )
+            return redirect(request.get_full_path())
 
     def response_action(self, request, queryset):
         # A bulk action is one transaction, with each article indexed once at its end.
@@ -206,6 +231,11 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
                 request, obj, can_add=self.has_add_permission(request)
             )
             context["recent_versions"] = revisions.versions_list(obj)[:RECENT_VERSIONS]
+            if request.method == "GET" and change:
+                editing.editing_mark(obj, request.user)
+            context["editing_others"] = list(editing.editing_others(obj, request.user))
+            context["heartbeat_url"] = reverse("newsroom:editing_heartbeat", args=[obj.pk])
+            context["heartbeat_seconds"] = newsroom_setting("EDITING_HEARTBEAT")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):
@@ -389,7 +419,12 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
         if not change:
             obj.created_by = request.user
         # The version is stored in save_related, once tags, places and bylines are saved.
-        services.article_save(obj, user=request.user, store_version=False)
+        services.article_save(
+            obj,
+            user=request.user,
+            store_version=False,
+            expected_version=form.cleaned_data.get("opened_version") if change else None,
+        )
 
     def save_related(self, request, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -398,6 +433,7 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
                 form.instance, note=form.instance.revision_note, user=request.user
             )
         revisions.article_version_create(form.instance, user=request.user)
+        editing.editing_clear(form.instance, request.user)
         # Tags, places and bylines are saved after the article: tell listeners again.
         articles_changed.send(sender=Article, ids=[form.instance.pk])
 

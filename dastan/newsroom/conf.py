@@ -9,6 +9,10 @@ from django.conf import settings
 DEFAULTS: dict[str, Any] = {
     # Auth groups whose members must confirm a second factor before using the back office.
     "REQUIRE_2FA_FOR": ["Editor"],
+    # Seconds an open change form counts as "being edited" after its last sign of life.
+    "EDITING_WINDOW": 300,
+    # Seconds between an open change form's heartbeats (well under EDITING_WINDOW).
+    "EDITING_HEARTBEAT": 60,
 }
 
 
