@@ -214,6 +214,8 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        # Not public, like a draft: the "public means" rule stays one condition on status.
+        REVIEW = "review", _("Ready for review")
         SCHEDULED = "scheduled", _("Scheduled")
         PUBLISHED = "published", _("Published")
         UNPUBLISHED = "unpublished", _("Unpublished")
@@ -252,6 +254,11 @@ class Article(models.Model):
         verbose_name=_("revised at"),
     )
     revision_note = models.CharField(max_length=300, blank=True, verbose_name=_("revision note"))
+    review_note = models.TextField(
+        blank=True,
+        help_text=_("Why an editor sent the article back; shown to its writer."),
+        verbose_name=_("review note"),
+    )
     language = models.CharField(
         max_length=5, choices=language_choices, default=Language.ENGLISH, verbose_name=_("language")
     )
@@ -341,7 +348,8 @@ class Article(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "unpublished"]) | Q(published_at__isnull=False),
+                condition=Q(status__in=["draft", "review", "unpublished"])
+                | Q(published_at__isnull=False),
                 name="article_public_has_date",
             )
         ]

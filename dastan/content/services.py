@@ -204,6 +204,32 @@ def article_unpublish(article: Article, *, user=None) -> Article:
     return article_save(article, user=user)
 
 
+def article_submit_for_review(article: Article, *, user) -> Article:
+    """Hand a draft to the editors ("Ready for review"); its writer can no longer edit it.
+
+    The editor's last note is cleared: the writer has answered it.
+    """
+    if article.status not in (Article.Status.DRAFT, Article.Status.UNPUBLISHED):
+        raise ValueError("Only a draft or an unpublished article can be submitted for review.")
+    if not can_edit(user, article) and not can_publish(user):
+        raise PermissionDenied("You cannot edit this article.")
+    article.status = Article.Status.REVIEW
+    article.review_note = ""
+    return article_save(article, user=user)
+
+
+def article_send_back(article: Article, *, note: str, user) -> Article:
+    """Return an article under review to its writer as a draft, with the editor's note."""
+    _require_publisher(user)
+    if article.status != Article.Status.REVIEW:
+        raise ValueError("Only an article under review can be sent back.")
+    if not note.strip():
+        raise ValueError("Say what to change: the writer sees this note.")
+    article.status = Article.Status.DRAFT
+    article.review_note = note.strip()
+    return article_save(article, user=user)
+
+
 def article_mark_revised(article: Article, *, note: str, user=None) -> Article:
     """Record a real update, shown as "Updated" on the article (a typo fix is not one)."""
     _require_publisher(user)

@@ -57,6 +57,8 @@ from dastan.search.indexing import index_deferred
 
 # The change page lists this many of the newest versions; the versions page lists all.
 RECENT_VERSIONS = 10
+# The statuses a change form may submit for review.
+SUBMITTABLE = (Article.Status.DRAFT, Article.Status.UNPUBLISHED)
 
 admin.site.unregister([User, Group])
 # django-otp's device admin shows a device's secret as a QR code to any superuser, and its
@@ -152,7 +154,7 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
         ),
         (
             gettext_lazy("Publishing"),
-            {"fields": ["status", "published_at", "is_featured", "is_listed"]},
+            {"fields": ["status", "published_at", "is_featured", "is_listed", "review_note"]},
         ),
         (gettext_lazy("Filing"), {"fields": ["section", "sections", "tags", "places"]}),
         (
@@ -236,6 +238,12 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
             context["editing_others"] = list(editing.editing_others(obj, request.user))
             context["heartbeat_url"] = reverse("newsroom:editing_heartbeat", args=[obj.pk])
             context["heartbeat_seconds"] = newsroom_setting("EDITING_HEARTBEAT")
+            context["can_submit_for_review"] = obj.status in SUBMITTABLE and (
+                services.can_edit(request.user, obj)
+            )
+            context["can_send_back"] = obj.status == Article.Status.REVIEW and (
+                services.can_publish(request.user)
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):
@@ -374,7 +382,7 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not services.can_publish(request.user):
-            fields += ["status", "published_at", "is_featured", "revision_note"]
+            fields += ["status", "published_at", "is_featured", "revision_note", "review_note"]
         return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -434,6 +442,21 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
             )
         revisions.article_version_create(form.instance, user=request.user)
         editing.editing_clear(form.instance, request.user)
+        self._move_in_review(request, form)
+
+    def _move_in_review(self, request: HttpRequest, form) -> None:
+        """Follow the review buttons of the change form, once the edit itself is saved."""
+        article = form.instance
+        if "_submit_review" in request.POST and article.status in SUBMITTABLE:
+            services.article_submit_for_review(article, user=request.user)
+            self.message_user(
+                request, _("Submitted for review: an editor will publish it or send it back.")
+            )
+        elif "_send_back" in request.POST and article.status == Article.Status.REVIEW:
+            services.article_send_back(
+                article, note=form.cleaned_data.get("review_note", ""), user=request.user
+            )
+            self.message_user(request, _("Sent back to the writer with your note."))
         # Tags, places and bylines are saved after the article: tell listeners again.
         articles_changed.send(sender=Article, ids=[form.instance.pk])
 

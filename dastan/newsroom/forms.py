@@ -139,6 +139,7 @@ class ArticleAdminForm(forms.ModelForm):
             "featured_image_caption",
             "featured_image_credit",
             "revision_note",
+            "review_note",
             "legacy_url",
         ]
 
@@ -175,6 +176,8 @@ class ArticleAdminForm(forms.ModelForm):
                 self.add_error("published_at", _("A scheduled time must be in the future."))
         if data.get("mark_revised") and not data.get("revision_note"):
             self.add_error("revision_note", _("Say what changed: readers see this note."))
+        if "_send_back" in self.data and not (data.get("review_note") or "").strip():
+            self.add_error("review_note", _("Say what to change: the writer sees this note."))
         self._check_not_stale(data)
         return data
 
