@@ -227,6 +227,8 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
             return super().response_action(request, queryset)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["seo_title_chars"] = newsroom_setting("SEO_TITLE_CHARS")
+        context["seo_description_chars"] = newsroom_setting("SEO_DESCRIPTION_CHARS")
         if obj is not None:
             # Drawn by admin/content/article/change_form.html inside the change form.
             context["translations_panel"] = translations_panel(

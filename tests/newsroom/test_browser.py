@@ -12,6 +12,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from dastan.content.models import Article
 from dastan.newsroom.roles import EDITOR, WRITER
+from dastan.rendering.autop import autop
 from tests.factories import staff_user as staff
 from tests.web.browser import chromium_driver
 
@@ -33,6 +34,8 @@ FIRST_BODY = (
     "<p>The law takes effect in January.</p>"
 )
 SECOND_BODY = FIRST_BODY.replace("takes effect in January", "takes effect in March")
+# The form makes paragraphs by wpautop's rule; the body above already has them.
+FIRST_STORED = autop(FIRST_BODY).strip()
 
 
 @pytest.fixture
@@ -86,9 +89,14 @@ class DeskTests:
         fill(browser, "id_title", "Budget passes")
         fill(browser, "id_slug", "budget-passes")
         fill(browser, "id_body", FIRST_BODY)
+        # Counted live, as typed: the words of the text, not of the tags.
+        count = browser.find_element(By.ID, "id_body_count").text
+        assert count == "26 words · 1 min read"
+        title_count = browser.find_element(By.ID, "id_title_count").text
+        assert title_count == "13 characters; search results show about 60"
         press(browser, "_continue")
         article = Article.objects.get(slug="budget-passes")
-        assert stored_body(article) == FIRST_BODY
+        assert stored_body(article) == FIRST_STORED
         fill(browser, "id_body", SECOND_BODY)
         press(browser, "_submit_review")
         article.refresh_from_db()
@@ -107,7 +115,7 @@ class DeskTests:
         screenshot(browser, "versions")
         restore = "form[action$='/versions/1/restore/'] input[type=submit]"
         click(browser, browser.find_element(By.CSS_SELECTOR, restore))
-        assert stored_body(article) == FIRST_BODY
+        assert stored_body(article) == FIRST_STORED
 
         # ... and publishes it from the change form.
         Select(browser.find_element(By.ID, "id_status")).select_by_value("published")
