@@ -235,7 +235,8 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
                 request, obj, can_add=self.has_add_permission(request)
             )
             context["recent_versions"] = revisions.versions_list(obj)[:RECENT_VERSIONS]
-            if request.method == "GET" and change:
+            if request.method == "GET" and change and services.can_edit(request.user, obj):
+                # Only someone who may save it counts as editing; a reader of the form does not.
                 editing.editing_mark(obj, request.user)
             context["editing_others"] = list(editing.editing_others(obj, request.user))
             context["heartbeat_url"] = reverse("newsroom:editing_heartbeat", args=[obj.pk])

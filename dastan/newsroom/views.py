@@ -39,6 +39,8 @@ def editing_heartbeat(request: HttpRequest, pk: int) -> HttpResponse:
     article = Article.objects.filter(pk=pk).first()
     if article is None or not services.can_view(request.user, article):
         raise Http404("No such article")
+    if not services.can_edit(request.user, article):
+        raise PermissionDenied("Only someone who may edit the article marks it as being edited.")
     editing_mark(article, request.user)
     return HttpResponse(status=204)
 

@@ -161,3 +161,14 @@ class EditingMarkTests:
         client.force_login(staff("other", WRITER))
         url = reverse("newsroom:editing_heartbeat", args=[article.pk])
         assert client.post(url).status_code == 404
+
+
+class EditingMarkRightsTests:
+    def test_a_writer_reading_a_published_article_is_not_marked(self, client):
+        article = ArticleFactory()
+        writer = staff("w", WRITER)
+        client.force_login(writer)
+        assert client.get(change_url(article)).status_code == 200
+        assert not EditingMark.objects.filter(user=writer).exists()
+        url = reverse("newsroom:editing_heartbeat", args=[article.pk])
+        assert client.post(url).status_code == 403
