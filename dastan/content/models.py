@@ -214,6 +214,8 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        # Not public, like a draft: the "public means" rule stays one condition on status.
+        REVIEW = "review", _("Ready for review")
         SCHEDULED = "scheduled", _("Scheduled")
         PUBLISHED = "published", _("Published")
         UNPUBLISHED = "unpublished", _("Unpublished")
@@ -252,6 +254,11 @@ class Article(models.Model):
         verbose_name=_("revised at"),
     )
     revision_note = models.CharField(max_length=300, blank=True, verbose_name=_("revision note"))
+    review_note = models.TextField(
+        blank=True,
+        help_text=_("Why an editor sent the article back; shown to its writer."),
+        verbose_name=_("review note"),
+    )
     language = models.CharField(
         max_length=5, choices=language_choices, default=Language.ENGLISH, verbose_name=_("language")
     )
@@ -319,6 +326,10 @@ class Article(models.Model):
         related_name="created_articles",
         verbose_name=_("created by"),
     )
+    # Raised by one on every save (optimistic locking): a form opened at 4 may not save over 5.
+    lock_version = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("lock version")
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -360,7 +371,8 @@ class Article(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "unpublished"]) | Q(published_at__isnull=False),
+                condition=Q(status__in=["draft", "review", "unpublished"])
+                | Q(published_at__isnull=False),
                 name="article_public_has_date",
             )
         ]
@@ -480,3 +492,41 @@ class ListingEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.listing}: {self.article_id}"
+
+
+class ArticleVersion(models.Model):
+    """One stored save of an article: its text and filing as they were, for diff and restore.
+
+    Its own table, read only by the desk: listings never join it, and an article's
+    versions are found through the (article, number) unique index.
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="versions", verbose_name=_("article")
+    )
+    number = models.PositiveIntegerField(verbose_name=_("number"))
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    standfirst = models.TextField(blank=True, verbose_name=_("standfirst"))
+    body = models.TextField(blank=True, verbose_name=_("body"))
+    excerpt = models.TextField(blank=True, verbose_name=_("excerpt"))
+    # Status, time, filing and image as plain JSON (names beside ids), so that a version
+    # still reads the same after a tag it named was renamed or deleted.
+    metadata = models.JSONField(default=dict, blank=True, verbose_name=_("metadata"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+
+    class Meta:
+        ordering = ["article", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="article_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} v{self.number}"

@@ -10,15 +10,18 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from dastan.content import revisions
 from dastan.content.conf import site_setting
 from dastan.content.dates import published_at_bounds, published_at_error
 from dastan.content.models import (
     Article,
     ArticleAuthor,
     ArticleQuerySet,
+    ArticleVersion,
     Author,
     Correction,
     Place,
@@ -78,11 +81,93 @@ def _teaser(excerpt: str, standfirst: str, body: str) -> str:
     )
 
 
-def article_save(article: Article) -> Article:
-    """Save ``article`` with its derived fields and tell listeners (search) about it."""
+class ArticleEditConflict(Exception):
+    """Someone saved the article after the form being saved was opened."""
+
+    def __init__(self, stored_version: int) -> None:
+        super().__init__(f"The article was saved since (now at version {stored_version}).")
+        self.stored_version = stored_version
+
+
+def article_lock_version(article_id: int) -> int | None:
+    """Return the stored article's lock version (None when it is gone)."""
+    return Article.objects.filter(pk=article_id).values_list("lock_version", flat=True).first()
+
+
+def article_save(
+    article: Article,
+    *,
+    user=None,
+    store_version: bool = True,
+    expected_version: int | None = None,
+) -> Article:
+    """Save ``article`` with its derived fields, store it as a version, tell listeners (search).
+
+    ``expected_version`` is the lock version the editor's form was opened at: when the
+    stored article has moved on, nothing is written and ``ArticleEditConflict`` is
+    raised. A caller that saves relations after the article (the admin form) passes
+    ``store_version=False`` and calls ``article_version_create`` once they are saved.
+    """
     article.teaser = article_teaser(article)
     with transaction.atomic():
+        if article.pk is not None:
+            # The row lock holds until the transaction ends: no save slips in between.
+            stored = (
+                Article.objects.select_for_update()
+                .filter(pk=article.pk)
+                .values_list("lock_version", flat=True)
+                .first()
+            )
+            if stored is not None:
+                if expected_version is not None and stored != expected_version:
+                    raise ArticleEditConflict(stored)
+                article.lock_version = stored + 1
+            revisions.article_version_baseline(article.pk)
         article.save()
+        if store_version:
+            revisions.article_version_create(article, user=user)
+        articles_changed.send(sender=Article, ids=[article.pk])
+    return article
+
+
+def article_version_restore(article: Article, version: ArticleVersion, *, user) -> Article:
+    """Bring back ``version``'s text and filing as a new version of ``article``.
+
+    Status, publication time, slug and edition stay as they are: restoring old
+    words must not unpublish a story or move its address. Sections, tags and
+    places deleted since are left out.
+    """
+    if version.article_id != article.pk:
+        raise ValueError("The version belongs to another article.")
+    if not can_edit(user, article):
+        raise PermissionDenied("You cannot edit this article.")
+    meta = version.metadata if isinstance(version.metadata, dict) else {}
+    for name in revisions.TEXT_FIELDS:
+        setattr(article, name, getattr(version, name))
+    for name in ("featured_image_url", "featured_image_caption", "featured_image_credit"):
+        if isinstance(meta.get(name), str):
+            setattr(article, name, meta[name])
+
+    def ids(key: str) -> list[int]:
+        items = meta.get(key) or []
+        return [i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), int)]
+
+    section = meta.get("section")
+    if isinstance(section, dict) and Section.objects.filter(pk=section.get("id")).exists():
+        article.section_id = section["id"]
+    with transaction.atomic():
+        article_save(article, user=user, store_version=False)
+        article.sections.set(Section.objects.filter(pk__in=ids("sections")))
+        article.tags.set(Tag.objects.filter(pk__in=ids("tags")))
+        article.places.set(Place.objects.filter(pk__in=ids("places")))
+        authors = Author.objects.in_bulk(ids("authors"))
+        if authors:
+            ArticleAuthor.objects.filter(article=article).delete()
+            ArticleAuthor.objects.bulk_create(
+                ArticleAuthor(article=article, author=authors[pk], position=n)
+                for n, pk in enumerate(pk for pk in ids("authors") if pk in authors)
+            )
+        revisions.article_version_create(article, user=user)
         articles_changed.send(sender=Article, ids=[article.pk])
     return article
 
@@ -101,7 +186,7 @@ def article_publish(article: Article, *, user=None, at: dt.datetime | None = Non
         article.published_at = at
     elif article.published_at is None or article.published_at > now:
         article.published_at = now
-    return article_save(article)
+    return article_save(article, user=user)
 
 
 def article_schedule(article: Article, *, at: dt.datetime, user=None) -> Article:
@@ -109,14 +194,40 @@ def article_schedule(article: Article, *, at: dt.datetime, user=None) -> Article
     _require_publisher(user)
     article.status = Article.Status.SCHEDULED
     article.published_at = at
-    return article_save(article)
+    return article_save(article, user=user)
 
 
 def article_unpublish(article: Article, *, user=None) -> Article:
     """Take ``article`` off the reader site; its URL answers 404 from now on."""
     _require_publisher(user)
     article.status = Article.Status.UNPUBLISHED
-    return article_save(article)
+    return article_save(article, user=user)
+
+
+def article_submit_for_review(article: Article, *, user) -> Article:
+    """Hand a draft to the editors ("Ready for review"); its writer can no longer edit it.
+
+    The editor's last note is cleared: the writer has answered it.
+    """
+    if article.status not in (Article.Status.DRAFT, Article.Status.UNPUBLISHED):
+        raise ValueError("Only a draft or an unpublished article can be submitted for review.")
+    if not can_edit(user, article) and not can_publish(user):
+        raise PermissionDenied("You cannot edit this article.")
+    article.status = Article.Status.REVIEW
+    article.review_note = ""
+    return article_save(article, user=user)
+
+
+def article_send_back(article: Article, *, note: str, user) -> Article:
+    """Return an article under review to its writer as a draft, with the editor's note."""
+    _require_publisher(user)
+    if article.status != Article.Status.REVIEW:
+        raise ValueError("Only an article under review can be sent back.")
+    if not note.strip():
+        raise ValueError("Say what to change: the writer sees this note.")
+    article.status = Article.Status.DRAFT
+    article.review_note = note.strip()
+    return article_save(article, user=user)
 
 
 def article_mark_revised(article: Article, *, note: str, user=None) -> Article:
@@ -124,7 +235,7 @@ def article_mark_revised(article: Article, *, note: str, user=None) -> Article:
     _require_publisher(user)
     article.revised_at = timezone.now()
     article.revision_note = note
-    article = article_save(article)
+    article = article_save(article, user=user)
     Correction.objects.create(article=article, kind=Correction.Kind.UPDATE, text=note)
     return article
 
@@ -185,7 +296,7 @@ def article_translation_create(article: Article, *, language: str, user=None) ->
         created_by=user,
     )
     with transaction.atomic():
-        article_save(draft)
+        article_save(draft, user=user, store_version=False)
         draft.sections.set(article.sections.all())
         draft.tags.set(article.tags.all())
         draft.places.set(article.places.all())
@@ -194,6 +305,7 @@ def article_translation_create(article: Article, *, language: str, user=None) ->
             for b in article.bylines.all()
         )
         translations_link([article, draft])
+        revisions.article_version_create(draft, user=user)
     return draft
 
 
@@ -564,8 +676,10 @@ def articles_upsert(records: Sequence[ArticleRecord]) -> UpsertResult:
             now = timezone.now()
             for article, _ in to_update:
                 article.updated_at = now
+                # An editor's form opened before this import must not save over it.
+                article.lock_version = F("lock_version") + 1
             Article.objects.bulk_update(
-                [a for a, _ in to_update], [*_PLAIN_FIELDS, "section", "updated_at"]
+                [a for a, _ in to_update], [*_PLAIN_FIELDS, "section", "updated_at", "lock_version"]
             )
         _write_links({a.pk: w for a, w in to_create}, replace=False)
         _write_links({a.pk: w for a, w in to_update}, replace=True)

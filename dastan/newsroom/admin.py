@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -22,11 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dastan.content import services
+from dastan.content import revisions, services
 from dastan.content.forms import IdChoiceField, IdMultipleChoiceField
 from dastan.content.models import (
     Article,
     ArticleAuthor,
+    ArticleVersion,
     Author,
     Correction,
     Place,
@@ -34,13 +36,16 @@ from dastan.content.models import (
     Tag,
 )
 from dastan.content.signals import articles_changed
+from dastan.newsroom import editing
 from dastan.newsroom.changelist import (
     DateSafeChangeList,
     PublishedYearFilter,
     SlugAdmin,
     published_column,
 )
-from dastan.newsroom.forms import ArticleAdminForm
+from dastan.newsroom.conf import newsroom_setting
+from dastan.newsroom.diffs import versions_diff
+from dastan.newsroom.forms import ArticleAdminForm, VersionCompareForm
 from dastan.newsroom.translations import (
     EditionFilter,
     article_change_url,
@@ -49,6 +54,11 @@ from dastan.newsroom.translations import (
     translations_panel,
 )
 from dastan.search.indexing import index_deferred
+
+# The change page lists this many of the newest versions; the versions page lists all.
+RECENT_VERSIONS = 10
+# The statuses a change form may submit for review.
+SUBMITTABLE = (Article.Status.DRAFT, Article.Status.UNPUBLISHED)
 
 admin.site.unregister([User, Group])
 # django-otp's device admin shows a device's secret as a QR code to any superuser, and its
@@ -128,10 +138,23 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
     list_select_related = ["section"]
     readonly_fields = ["created_by", "created_at", "updated_at", "revised_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body", "excerpt", "language"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "standfirst",
+                    "body",
+                    "excerpt",
+                    "language",
+                    "opened_version",
+                ]
+            },
+        ),
         (
             gettext_lazy("Publishing"),
-            {"fields": ["status", "published_at", "is_featured", "is_listed"]},
+            {"fields": ["status", "published_at", "is_featured", "is_listed", "review_note"]},
         ),
         (gettext_lazy("Filing"), {"fields": ["section", "sections", "tags", "places"]}),
         (
@@ -185,8 +208,18 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # A save fires signals for the article, each relation and each byline:
         # the search index is written once, at the end, in the same transaction.
-        with transaction.atomic(using=router.db_for_write(self.model)), index_deferred():
-            return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)), index_deferred():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.ArticleEditConflict:
+            # Someone saved between this form's check and its write (the form's own check
+            # catches every other case, with the differences): nothing was written.
+            self.message_user(
+                request,
+                _("Someone saved this article at the same moment: your save was not stored."),
+                messages.ERROR,
+            )
+            return redirect(request.get_full_path())
 
     def response_action(self, request, queryset):
         # A bulk action is one transaction, with each article indexed once at its end.
@@ -194,10 +227,25 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
             return super().response_action(request, queryset)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["seo_title_chars"] = newsroom_setting("SEO_TITLE_CHARS")
+        context["seo_description_chars"] = newsroom_setting("SEO_DESCRIPTION_CHARS")
         if obj is not None:
             # Drawn by admin/content/article/change_form.html inside the change form.
             context["translations_panel"] = translations_panel(
                 request, obj, can_add=self.has_add_permission(request)
+            )
+            context["recent_versions"] = revisions.versions_list(obj)[:RECENT_VERSIONS]
+            if request.method == "GET" and change and services.can_edit(request.user, obj):
+                # Only someone who may save it counts as editing; a reader of the form does not.
+                editing.editing_mark(obj, request.user)
+            context["editing_others"] = list(editing.editing_others(obj, request.user))
+            context["heartbeat_url"] = reverse("newsroom:editing_heartbeat", args=[obj.pk])
+            context["heartbeat_seconds"] = newsroom_setting("EDITING_HEARTBEAT")
+            context["can_submit_for_review"] = obj.status in SUBMITTABLE and (
+                services.can_edit(request.user, obj)
+            )
+            context["can_send_back"] = obj.status == Article.Status.REVIEW and (
+                services.can_publish(request.user)
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -207,7 +255,71 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
             self.admin_site.admin_view(self.translate_view),
             name="content_article_translate",
         )
-        return [translate, *super().get_urls()]
+        versions = path(
+            "<path:object_id>/versions/",
+            self.admin_site.admin_view(self.versions_view),
+            name="content_article_versions",
+        )
+        restore = path(
+            "<path:object_id>/versions/<int:number>/restore/",
+            self.admin_site.admin_view(self.version_restore_view),
+            name="content_article_version_restore",
+        )
+        return [translate, versions, restore, *super().get_urls()]
+
+    def _visible_article(self, request: HttpRequest, object_id: str) -> Article:
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_view_permission(request, article):
+            raise Http404("No such article")
+        return article
+
+    def versions_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """List an article's versions; with ``?old=&new=``, show the diff between two."""
+        article = self._visible_article(request, object_id)
+        versions = list(revisions.versions_list(article))
+        numbers = [v.number for v in versions]
+        form = VersionCompareForm(request.GET or None, numbers=numbers)
+        diff = old = new = None
+        if form.is_valid():
+            pair = ArticleVersion.objects.filter(
+                article=article, number__in=[form.cleaned_data["old"], form.cleaned_data["new"]]
+            )
+            found = {v.number: v for v in pair}
+            old, new = found[form.cleaned_data["old"]], found[form.cleaned_data["new"]]
+            diff = versions_diff(old, new)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Versions of “%(title)s”") % {"title": article.title},
+            "opts": self.model._meta,
+            "original": article,
+            "versions": versions,
+            "form": form,
+            "diff": diff,
+            "diff_changed": any(field.changed for field in diff or ()),
+            "old": old,
+            "new": new,
+            "can_restore": services.can_edit(request.user, article),
+        }
+        return TemplateResponse(request, "admin/content/article/versions.html", context)
+
+    def version_restore_view(self, request: HttpRequest, object_id: str, number: int):
+        """Restore version ``number`` as the article's newest version (POST only)."""
+        article = self._visible_article(request, object_id)
+        if request.method != "POST":
+            return redirect("admin:content_article_versions", article.pk)
+        version = ArticleVersion.objects.filter(article=article, number=number).first()
+        if version is None:
+            raise Http404("No such version")
+        if not services.can_edit(request.user, article):
+            raise PermissionDenied("You cannot edit this article.")
+        with transaction.atomic(using=router.db_for_write(self.model)), index_deferred():
+            services.article_version_restore(article, version, user=request.user)
+        self.message_user(
+            request,
+            _("Restored version %(number)d as a new version.") % {"number": number},
+            messages.SUCCESS,
+        )
+        return redirect(article_change_url(article))
 
     def translate_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Create a draft translation in the posted edition, or open the one there is."""
@@ -273,7 +385,7 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not services.can_publish(request.user):
-            fields += ["status", "published_at", "is_featured", "revision_note"]
+            fields += ["status", "published_at", "is_featured", "revision_note", "review_note"]
         return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -317,7 +429,13 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
                 raise PermissionDenied("A writer edits only their own drafts.")
         if not change:
             obj.created_by = request.user
-        services.article_save(obj)
+        # The version is stored in save_related, once tags, places and bylines are saved.
+        services.article_save(
+            obj,
+            user=request.user,
+            store_version=False,
+            expected_version=form.cleaned_data.get("opened_version") if change else None,
+        )
 
     def save_related(self, request, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -325,6 +443,23 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
             services.article_mark_revised(
                 form.instance, note=form.instance.revision_note, user=request.user
             )
+        revisions.article_version_create(form.instance, user=request.user)
+        editing.editing_clear(form.instance, request.user)
+        self._move_in_review(request, form)
+
+    def _move_in_review(self, request: HttpRequest, form) -> None:
+        """Follow the review buttons of the change form, once the edit itself is saved."""
+        article = form.instance
+        if "_submit_review" in request.POST and article.status in SUBMITTABLE:
+            services.article_submit_for_review(article, user=request.user)
+            self.message_user(
+                request, _("Submitted for review: an editor will publish it or send it back.")
+            )
+        elif "_send_back" in request.POST and article.status == Article.Status.REVIEW:
+            services.article_send_back(
+                article, note=form.cleaned_data.get("review_note", ""), user=request.user
+            )
+            self.message_user(request, _("Sent back to the writer with your note."))
         # Tags, places and bylines are saved after the article: tell listeners again.
         articles_changed.send(sender=Article, ids=[form.instance.pk])
 

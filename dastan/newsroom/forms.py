@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dastan.content import services
 from dastan.content.dates import published_at_error
-from dastan.content.models import Article, local_datetime
+from dastan.content.models import Article, ArticleVersion, local_datetime
+from dastan.content.revisions import TEXT_FIELDS
+from dastan.newsroom.diffs import FieldDiff, versions_diff
 from dastan.newsroom.preferences import staff_languages
 from dastan.newsroom.twofactor import totp_device_get
+from dastan.rendering.autop import autop
 
 
 class StaffAuthenticationForm(AdminAuthenticationForm):
@@ -75,11 +82,36 @@ class StaffLanguageForm(forms.Form):
     )
 
 
+@dataclass(frozen=True)
+class EditConflict:
+    """What a refused save is shown: who saved since, when, and the differences."""
+
+    saved_by: str
+    saved_at: datetime.datetime | None
+    diff: list[FieldDiff]
+
+
+def edit_conflict(article_id: int, submitted: dict) -> EditConflict:
+    """Compare the submitted text with the stored article's (stored first, submitted second)."""
+    stored = Article.objects.get(pk=article_id)
+    latest = ArticleVersion.objects.filter(article_id=article_id).select_related("author").first()
+    author = latest.author if latest else None
+    theirs = ArticleVersion(**{name: getattr(stored, name) for name in TEXT_FIELDS})
+    mine = ArticleVersion(**{name: submitted.get(name) or "" for name in TEXT_FIELDS})
+    return EditConflict(
+        saved_by=(author.get_full_name() or author.get_username()) if author else "",
+        saved_at=stored.updated_at,
+        diff=[field for field in versions_diff(theirs, mine) if field.changed],
+    )
+
+
 class ArticleAdminForm(forms.ModelForm):
     # Typed without a scheme, an image address is HTTPS (Django 6's default too).
     featured_image_url = forms.URLField(
         required=False, max_length=500, assume_scheme="https", label=_("Featured image URL")
     )
+    # The lock version the form was opened at (optimistic locking, see clean()).
+    opened_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     mark_revised = forms.BooleanField(
         required=False,
         label=_("Mark as a real update"),
@@ -108,6 +140,7 @@ class ArticleAdminForm(forms.ModelForm):
             "featured_image_caption",
             "featured_image_credit",
             "revision_note",
+            "review_note",
             "legacy_url",
         ]
 
@@ -118,6 +151,19 @@ class ArticleAdminForm(forms.ModelForm):
             # A stored time the site's zone cannot hold (9999-12-31) is shown as
             # it is in UTC, rather than failing the page; saving it is refused.
             self.initial["published_at"] = when.replace(tzinfo=None)
+        if self.instance.pk is not None:
+            self.initial["opened_version"] = self.instance.lock_version
+        # Set by clean() when someone saved the article after this form was opened.
+        self.conflict: EditConflict | None = None
+
+    def clean_body(self) -> str:
+        """Make paragraphs of blank-line-separated text, by the one rule: WordPress's wpautop.
+
+        What a rich-text editor sends is already in paragraphs, which autop leaves as they
+        are; text typed in the plain textarea (no JavaScript) gets them here.
+        """
+        body = self.cleaned_data.get("body") or ""
+        return autop(body).strip() if body.strip() else ""
 
     def clean_published_at(self):
         when = self.cleaned_data.get("published_at")
@@ -140,7 +186,35 @@ class ArticleAdminForm(forms.ModelForm):
                 self.add_error("published_at", _("A scheduled time must be in the future."))
         if data.get("mark_revised") and not data.get("revision_note"):
             self.add_error("revision_note", _("Say what changed: readers see this note."))
+        if "_send_back" in self.data and not (data.get("review_note") or "").strip():
+            self.add_error("review_note", _("Say what to change: the writer sees this note."))
+        self._check_not_stale(data)
         return data
+
+    def _check_not_stale(self, data: dict) -> None:
+        """Refuse to save over a version saved after this form was opened; show the diff.
+
+        The refused form comes back carrying the stored version's number, so saving
+        it again, after reading the differences, deliberately replaces that version.
+        """
+        opened = data.get("opened_version")
+        if self.instance.pk is None or opened is None:
+            return
+        stored = services.article_lock_version(self.instance.pk)
+        if stored is None or stored == opened:
+            return
+        self.conflict = edit_conflict(self.instance.pk, data)
+        self.data = self.data.copy()
+        self.data[self.add_prefix("opened_version")] = str(stored)
+        raise forms.ValidationError(
+            _(
+                "Someone saved this article after you opened it: nothing of yours was saved. "
+                "Below are the differences between what you submitted and what is stored. "
+                "Save again to replace the stored text with yours, or reload the page to "
+                "start from it."
+            ),
+            code="stale",
+        )
 
     def is_scheduling(self) -> bool:
         """Say whether this save sets a schedule, rather than keeping one whose time has come.
@@ -153,3 +227,18 @@ class ArticleAdminForm(forms.ModelForm):
             or "status" in self.changed_data
             or "published_at" in self.changed_data
         )
+
+
+class VersionCompareForm(forms.Form):
+    """Two of an article's version numbers to compare (``?old=3&new=5`` on the versions page)."""
+
+    old = forms.TypedChoiceField(label=_("Compare"), coerce=int)
+    new = forms.TypedChoiceField(label=_("with"), coerce=int)
+
+    def __init__(self, *args, numbers: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(n, str(n)) for n in numbers]
+        self.fields["old"].choices = choices
+        self.fields["new"].choices = choices
+        if len(numbers) > 1:
+            self.fields["old"].initial, self.fields["new"].initial = numbers[1], numbers[0]

@@ -18,3 +18,28 @@ class StaffPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.language or 'default'}"
+
+
+class EditingMark(models.Model):
+    """Who has an article's change form open, since when, and when their page last said so.
+
+    A row per (article, person), written when the form opens and by the page's
+    heartbeat; the change page names the others seen within ``EDITING_WINDOW``.
+    A database row rather than a cache entry: two people opening the same
+    article at once must both be recorded, and a row cannot be lost to a race.
+    """
+
+    article = models.ForeignKey(
+        "content.Article", on_delete=models.CASCADE, related_name="editing_marks"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    opened_at = models.DateTimeField()
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="editing_mark_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.article_id}"

@@ -9,7 +9,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy
 
+from dastan.content.services import can_publish
 from dastan.newsroom.forms import StaffAuthenticationForm
+from dastan.newsroom.review import review_queue
 from dastan.newsroom.twofactor import staff_state
 
 
@@ -20,6 +22,13 @@ class NewsroomAdminSite(admin.AdminSite):
     login_form = StaffAuthenticationForm
     login_template = "newsroom/login.html"
     index_template = "newsroom/index.html"
+
+    def index(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        """Add the "Needs review" queue for those who may publish (Editors)."""
+        extra_context = dict(extra_context or {})
+        if can_publish(request.user):
+            extra_context["review_queue"] = list(review_queue())
+        return super().index(request, extra_context)
 
     def has_permission(self, request: HttpRequest) -> bool:
         """Staff who owe a code or an enrolment are not let in (``StaffMiddleware`` says why)."""

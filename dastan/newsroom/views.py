@@ -16,9 +16,11 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from dastan.content import selectors, services
-from dastan.content.models import local_datetime
+from dastan.content.models import Article, local_datetime
+from dastan.newsroom.editing import editing_mark
 from dastan.newsroom.forms import StaffLanguageForm, TOTPEnrolmentForm
 from dastan.newsroom.preferences import staff_language_get, staff_language_set
 from dastan.newsroom.twofactor import (
@@ -28,6 +30,19 @@ from dastan.newsroom.twofactor import (
     twofactor_required,
 )
 from dastan.web.views.pages import article_page
+
+
+@staff_member_required
+@require_POST
+def editing_heartbeat(request: HttpRequest, pk: int) -> HttpResponse:
+    """Renew the caller's "editing" mark on an article whose change form is still open."""
+    article = Article.objects.filter(pk=pk).first()
+    if article is None or not services.can_view(request.user, article):
+        raise Http404("No such article")
+    if not services.can_edit(request.user, article):
+        raise PermissionDenied("Only someone who may edit the article marks it as being edited.")
+    editing_mark(article, request.user)
+    return HttpResponse(status=204)
 
 
 @staff_member_required

@@ -212,6 +212,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.env_str("TIME_ZONE", "Asia/Almaty")
 USE_I18N = True
 USE_TZ = True
+# Django's own date output (the admin) in the reader site's format: dastan/formats/.
+FORMAT_MODULE_PATH = ["dastan.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -13,6 +13,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dastan.content.models import Article
+from dastan.newsroom.forms import ArticleAdminForm
 from dastan.newsroom.roles import EDITOR
 from tests.factories import ArticleFactory, SectionFactory
 from tests.newsroom.test_admin import article_form, staff
@@ -177,3 +178,25 @@ class ScheduleTests:
         )
         assert response.status_code == 200
         assert "must be in the future" in response.content.decode()
+
+
+class ArticleBodyParagraphsTests:
+    """Without the rich-text editor, blank lines in the body become paragraphs (wpautop)."""
+
+    def form(self, body: str):
+        form = ArticleAdminForm(
+            data={"title": "T", "slug": "t", "body": body, "language": "en", "status": "draft"}
+        )
+        form.is_valid()
+        return form
+
+    def test_blank_lines_become_paragraphs(self):
+        body = self.form("The budget passed.\n\nDeputies voted.").cleaned_data["body"]
+        assert body == "<p>The budget passed.</p>\n<p>Deputies voted.</p>"
+
+    def test_a_body_in_paragraphs_is_kept(self):
+        body = "<h2>Vote</h2>\n<p>The budget passed.</p>"
+        assert self.form(body).cleaned_data["body"] == body
+
+    def test_an_empty_body_stays_empty(self):
+        assert self.form("  \n ").cleaned_data["body"] == ""
