@@ -41,6 +41,7 @@ from dastan.search.backends.base import (
     recency,
 )
 from dastan.search.conf import search_setting
+from dastan.search.pretext import text_analysed
 from dastan.search.query import AnyOf, Phrase, Query, Term
 
 FTS = "search_fts"
@@ -70,16 +71,25 @@ def _create_sql(fts: str, entry: str) -> list[str]:
     ]
 
 
-def prepare(doc: Document) -> tuple:
-    """Return the row of one document (pure: runs in worker processes too)."""
-    title, title_names = text.analyse(doc.title)
-    body, body_names = text.analyse(f"{doc.standfirst}\n{text.html_to_text(doc.body)}")
+def prepare_text(title: str, standfirst: str, body: str) -> tuple:
+    """Return the analysed text of one article: title terms, body terms, names, packed body.
+
+    Pure, and the costly part of :func:`prepare`: worker processes and bulk
+    loaders' reading processes run it (:mod:`dastan.search.pretext`).
+    """
+    title_terms, title_names = text.analyse(title)
+    body_terms, body_names = text.analyse(f"{standfirst}\n{text.html_to_text(body)}")
     # Whether a name occurs matters, not how often: one key each keeps the index small.
     names = " ".join(dict.fromkeys(f"{title_names} {body_names}".split()))
-    meta = " ".join(doc.filter_tokens())
     # The body's terms are kept zlib-compressed: less to write at build time,
     # ~6 us to unpack per article scored.
-    packed = zlib.compress(body.encode(), 1)
+    return title_terms, body_terms, names, zlib.compress(body_terms.encode(), 1)
+
+
+def prepare(doc: Document) -> tuple:
+    """Return the row of one document (pure: runs in worker processes too)."""
+    title, body, names, packed = text_analysed(doc.title, doc.standfirst, doc.body, prepare_text)
+    meta = " ".join(doc.filter_tokens())
     return (
         doc.key,
         doc.article_id,
