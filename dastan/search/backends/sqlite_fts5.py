@@ -122,6 +122,23 @@ def _index_pages_freed_fast(cursor) -> Iterator[None]:
         cursor.execute(f"PRAGMA secure_delete = {int(before)}")
 
 
+def _pages_return(cursor) -> None:
+    """Give the old index's pages back to the file system, where the database allows it.
+
+    The new index is built beside the old one, so after the swap the old one's
+    pages are free: a third of the file at 100,000 articles. In a database made
+    with ``auto_vacuum = INCREMENTAL`` (every new one: see the settings)
+    ``incremental_vacuum`` moves pages down and truncates the file; an older
+    database keeps the free pages for later writes until a ``VACUUM``. Run
+    outside a transaction only (it commits).
+    """
+    cursor.execute("PRAGMA auto_vacuum")
+    if cursor.fetchone()[0] == 2:
+        # Each step of the statement frees one page, and Python's execute() steps
+        # it once: executescript() runs it to the end.
+        cursor.cursor.executescript("PRAGMA incremental_vacuum")
+
+
 def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
@@ -343,6 +360,8 @@ class SearchBackend(RankedSearch):
                 cursor.execute(f"DROP TABLE IF EXISTS {ENTRY}")
                 cursor.execute(f"ALTER TABLE {build_fts} RENAME TO {FTS}")
                 cursor.execute(f"ALTER TABLE {build_entry} RENAME TO {ENTRY}")
+            if not self.connection.in_atomic_block:
+                _pages_return(cursor)
         return total
 
     # -- reading ---------------------------------------------------------------------------
