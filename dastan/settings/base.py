@@ -112,13 +112,10 @@ def _database() -> dict:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": VAR_DIR / "dastan.sqlite3",
         # WAL lets readers go on while the importer or rates fetcher writes.
-        # auto_vacuum takes effect only in a new database (before its first
-        # table): there `dastan search rebuild` gives the old index's pages back.
         "OPTIONS": {
             "init_command": (
-                "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; "
-                "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-                "PRAGMA mmap_size=268435456; PRAGMA cache_size=-65536;"
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA foreign_keys=ON; PRAGMA mmap_size=268435456; PRAGMA cache_size=-65536;"
             ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,

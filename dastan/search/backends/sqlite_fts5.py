@@ -122,12 +122,27 @@ def _index_pages_freed_fast(cursor) -> Iterator[None]:
         cursor.execute(f"PRAGMA secure_delete = {int(before)}")
 
 
+def new_database_auto_vacuum(sender, connection, **kwargs) -> None:
+    """Make a new SQLite database with ``auto_vacuum = INCREMENTAL`` (see ``_pages_return``).
+
+    The mode can be set only before the first table. Setting it on every
+    connection (in the settings' ``init_command``) took a write lock, and a
+    reader opened during a write waited for it and failed.
+    """
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_master")
+        if cursor.fetchone()[0] == 0:
+            cursor.execute("PRAGMA auto_vacuum = INCREMENTAL")
+
+
 def _pages_return(cursor) -> None:
     """Give the old index's pages back to the file system, where the database allows it.
 
     The new index is built beside the old one, so after the swap the old one's
     pages are free: a third of the file at 100,000 articles. In a database made
-    with ``auto_vacuum = INCREMENTAL`` (every new one: see the settings)
+    with ``auto_vacuum = INCREMENTAL`` (every new one: ``new_database_auto_vacuum``)
     ``incremental_vacuum`` moves pages down and truncates the file; an older
     database keeps the free pages for later writes until a ``VACUUM``. Run
     outside a transaction only (it commits).
