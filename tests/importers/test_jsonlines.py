@@ -382,7 +382,7 @@ class ParallelLoadTests:
         from django.utils import timezone
 
         from dastan.search import pretext
-        from dastan.search.backends import get_backend
+        from dastan.search.backends import backend_path, get_backend
         from dastan.search.backends.base import Filters
         from dastan.search.query import parse
 
@@ -392,7 +392,7 @@ class ParallelLoadTests:
         def spy(title, standfirst, body, analyse):
             return real(title, standfirst, body, lambda *a: used.append(title) or analyse(*a))
 
-        monkeypatch.setattr("dastan.search.backends.sqlite_fts5.text_analysed", spy)
+        monkeypatch.setattr(f"{backend_path()}.text_analysed", spy)
         articles_load(io.BytesIO(self.lines().encode()), parallel=True)
         # Each article's text came from the reading process; only the pair linked as
         # translations after the load was indexed again, and analysed here.
