@@ -133,8 +133,11 @@ def new_database_auto_vacuum(sender, connection, **kwargs) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM sqlite_master")
-        if cursor.fetchone()[0] == 0:
+        if cursor.fetchone()[0] == 0 and not connection.in_atomic_block:
             cursor.execute("PRAGMA auto_vacuum = INCREMENTAL")
+            # The settings' journal_mode=WAL has written the header already:
+            # the mode takes effect with a VACUUM, instant on an empty database.
+            cursor.execute("VACUUM")
 
 
 def _pages_return(cursor) -> None:
