@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
@@ -547,6 +547,11 @@ def _insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
+# Columns whose database value is the Python value itself, for str, int and bool values.
+_PLAIN_COLUMNS = (models.CharField, models.TextField, models.BooleanField, models.IntegerField)
+_PLAIN_VALUES = frozenset({str, int, bool})
+
+
 def _articles_insert(articles: list[Article]) -> None:
     """Insert new articles with one prepared ``executemany`` and read back their ids.
 
@@ -555,10 +560,21 @@ def _articles_insert(articles: list[Article]) -> None:
     """
     now = timezone.now()
     columns = [f for f in Article._meta.concrete_fields if not f.primary_key]
+    plain = [isinstance(f, _PLAIN_COLUMNS) and not f.choices for f in columns]
+    fields = list(zip(columns, plain, strict=True))
     rows = []
     for article in articles:
         article.created_at = article.updated_at = now
-        rows.append([f.get_db_prep_save(getattr(article, f.attname), connection) for f in columns])
+        row = []
+        for f, is_plain in fields:
+            value = getattr(article, f.attname)
+            # A string, number or None needs no conversion in a plain column;
+            # get_db_prep_save for each of 24 columns cost more than the insert.
+            if value is None or (is_plain and type(value) in _PLAIN_VALUES):
+                row.append(value)
+            else:
+                row.append(f.get_db_prep_save(value, connection))
+        rows.append(row)
     _insert_rows(Article, tuple(f.column for f in columns), rows)
     ids = dict(
         Article.objects.filter(slug__in=[a.slug for a in articles]).values_list("slug", "pk")

@@ -17,20 +17,35 @@ share a slug get ``-2``, ``-3``...; each change is a note in the report.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
 from dastan.content.dates import published_at_error
 from dastan.content.models import Article, Language
-from dastan.content.services import ArticleRecord, articles_upsert, translations_link
+from dastan.content.services import (
+    ArticleRecord,
+    articles_upsert,
+    record_teaser,
+    translations_link,
+)
 from dastan.content.slugs import slug_is_valid, slug_normalise, slug_with_suffix
+from dastan.importers.forked import can_fork, items_forked
+from dastan.search.conf import search_setting
+from dastan.search.pretext import text_prepare, texts_ready
 
 BATCH_SIZE = 500
+# A file of fewer bytes (about 500 articles) is read in the writing process:
+# a second process only pays off over many batches.
+PARALLEL_MIN_BYTES = 2_000_000
+COMMIT_EVERY = 10_000
 STATUSES = {s.value for s in Article.Status}
 LANGUAGES = {lang.value for lang in Language}
 
@@ -280,13 +295,109 @@ def translations_apply(pending: list[tuple[int, str, str]]) -> tuple[int, list[t
     return linked, refused
 
 
+@dataclass
+class _Chunk:
+    """Lines read ahead: their results, and what reading them noted and analysed."""
+
+    items: list[tuple[int, ArticleRecord | LineError]] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)
+    translations: list[tuple[int, str, str]] = field(default_factory=list)
+    texts: dict = field(default_factory=dict)
+
+
+def _chunks_read(stream: IO[bytes] | IO[str], *, prepare: bool) -> Iterator[_Chunk]:
+    """Yield the records of ``stream`` a batch of lines at a time; with ``prepare``, their
+    teasers and search text made too (what the reading process does for the writing one)."""
+    notes: list[tuple[int, str]] = []
+    translations: list[tuple[int, str, str]] = []
+    chunk = _Chunk()
+    for number, item in read_records(stream, notes=notes, translations=translations):
+        if prepare and not isinstance(item, LineError):
+            item.teaser = record_teaser(item)
+            key, analysis = text_prepare(
+                title=item.title, standfirst=item.standfirst, body=item.body
+            )
+            chunk.texts[key] = analysis
+        chunk.items.append((number, item))
+        if len(chunk.items) >= BATCH_SIZE:
+            chunk.notes, chunk.translations = notes[:], translations[:]
+            # read_records keeps appending to the lists it was given.
+            notes.clear()
+            translations.clear()
+            yield chunk
+            chunk = _Chunk()
+    chunk.notes, chunk.translations = notes, translations
+    yield chunk
+
+
+@contextlib.contextmanager
+def _chunks(stream: IO[bytes] | IO[str], *, parallel: bool) -> Iterator[Iterator[_Chunk]]:
+    if not parallel:
+        yield _chunks_read(stream, prepare=False)
+        return
+    prepare = bool(search_setting("AUTO_INDEX"))
+    with items_forked(
+        lambda: _chunks_read(stream, prepare=prepare), name="dastan-jsonlines-reader"
+    ) as chunks:
+        yield chunks
+
+
+def _is_large(stream: IO[bytes] | IO[str]) -> bool:
+    """Return whether ``stream`` is a file big enough for a reading process to pay off."""
+    try:
+        return os.fstat(stream.fileno()).st_size >= PARALLEL_MIN_BYTES
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+class _Transactions:
+    """One transaction per ``COMMIT_EVERY`` articles written.
+
+    A commit per batch cost a third of the load on SQLite (its WAL is
+    checkpointed into the database file nearly every commit); a single
+    transaction would hold a whole large file in the WAL. A line the database
+    refuses rolls back only its batch (``articles_upsert`` runs in a savepoint).
+    """
+
+    def __init__(self) -> None:
+        self.block = None
+        self.written = 0
+
+    def __enter__(self) -> _Transactions:
+        self.block = transaction.atomic()
+        self.block.__enter__()
+        return self
+
+    def wrote(self, count: int) -> None:
+        self.written += count
+        if self.written >= COMMIT_EVERY:
+            self.written = 0
+            self.block.__exit__(None, None, None)
+            self.block = transaction.atomic()
+            self.block.__enter__()
+
+    def __exit__(self, *exc_info) -> None:
+        self.block.__exit__(*exc_info)
+
+
 def articles_load(
-    stream: IO[bytes] | IO[str], *, on_progress: Callable[[int], None] | None = None
+    stream: IO[bytes] | IO[str],
+    *,
+    on_progress: Callable[[int], None] | None = None,
+    parallel: bool | None = None,
 ) -> LoadReport:
-    """Load every good line of ``stream`` (bytes, or text) in batches; report the bad ones."""
+    """Load every good line of ``stream`` (bytes, or text) in batches; report the bad ones.
+
+    ``parallel`` reads, checks and prepares the lines in a second process while
+    this one writes; None decides by the size of the file (``PARALLEL_MIN_BYTES``).
+    """
     report = LoadReport()
     batch: dict[str, tuple[int, ArticleRecord]] = {}
     translations: list[tuple[int, str, str]] = []
+    texts: dict = {}
+    if parallel is None:
+        parallel = _is_large(stream)
+    parallel = parallel and can_fork()
 
     def count(result) -> None:
         report.created += len(result.created)
@@ -294,8 +405,10 @@ def articles_load(
         report.unchanged += result.unchanged
 
     def flush() -> None:
+        records = [record for _, record in batch.values()]
         try:
-            count(articles_upsert([record for _, record in batch.values()]))
+            with texts_ready(texts):
+                count(articles_upsert(records))
         except DatabaseError:
             # One line the database refuses must not cost the batch: load line by line.
             for number, record in batch.values():
@@ -304,22 +417,36 @@ def articles_load(
                 except DatabaseError as exc:
                     report.errors.append((number, f"refused by the database: {exc}".strip()))
             report.errors.sort()
+        for record in records:
+            texts.pop((record.title, record.standfirst, record.body), None)
         if on_progress:
             on_progress(len(batch))
+        writes.wrote(len(batch))
         batch.clear()
 
-    for number, item in read_records(stream, notes=report.notes, translations=translations):
-        if isinstance(item, LineError):
-            report.errors.append((number, str(item)))
-            continue
-        if item.slug in batch:
-            # A later line for the same slug wins, as it would across batches.
-            flush()
-        batch[item.slug] = (number, item)
-        if len(batch) >= BATCH_SIZE:
-            flush()
-    if batch:
-        flush()
-    if translations:
-        report.linked, report.unlinked = translations_apply(translations)
+    # What exists now lives until the end: the collector need not walk it
+    # again every few batches.
+    gc.freeze()
+    try:
+        with _chunks(stream, parallel=parallel) as chunks, _Transactions() as writes:
+            for chunk in chunks:
+                report.notes.extend(chunk.notes)
+                translations.extend(chunk.translations)
+                texts.update(chunk.texts)
+                for number, item in chunk.items:
+                    if isinstance(item, LineError):
+                        report.errors.append((number, str(item)))
+                        continue
+                    if item.slug in batch:
+                        # A later line for the same slug wins, as it would across batches.
+                        flush()
+                    batch[item.slug] = (number, item)
+                    if len(batch) >= BATCH_SIZE:
+                        flush()
+            if batch:
+                flush()
+            if translations:
+                report.linked, report.unlinked = translations_apply(translations)
+    finally:
+        gc.unfreeze()
     return report

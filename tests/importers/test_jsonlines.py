@@ -351,3 +351,62 @@ class TranslationOfTests:
             in err.getvalue()
         )
         assert "1 not linked" in out.getvalue()
+
+
+class ParallelLoadTests:
+    """A large file is read, checked and prepared in a second process while this one writes."""
+
+    def lines(self) -> str:
+        rows = [line(slug=f"p-{i}", title=f"Tokayev visit {i}") for i in range(12)]
+        rows[3] = "{not json"
+        rows[5] = line(slug="Bad Slug")
+        rows[7] = line(slug="p-8-ru", language="ru", translation_of="p-1", title="Визит Токаева")
+        return "\n".join(rows) + "\n"
+
+    def test_the_same_report_and_articles_as_one_process(self, monkeypatch):
+        from dastan.importers import jsonlines
+
+        monkeypatch.setattr(jsonlines, "BATCH_SIZE", 4)
+        alone = articles_load(io.BytesIO(self.lines().encode()), parallel=False)
+        stored = sorted(Article.objects.values_list("slug", "title", "teaser", "translation_group"))
+        Article.objects.all().delete()
+        paired = articles_load(io.BytesIO(self.lines().encode()), parallel=True)
+        assert paired == alone
+        assert (paired.created, paired.linked, len(paired.notes)) == (11, 1, 1)
+        assert paired.errors[0][0] == 4
+        after = sorted(Article.objects.values_list("slug", "title", "teaser", "translation_group"))
+        assert [row[:3] for row in after] == [row[:3] for row in stored]
+        assert sum(1 for row in after if row[3]) == 2
+
+    def test_articles_are_searchable_with_the_text_prepared_in_the_reader(self, monkeypatch):
+        from django.utils import timezone
+
+        from dastan.search import pretext
+        from dastan.search.backends import backend_path, get_backend
+        from dastan.search.backends.base import Filters
+        from dastan.search.query import parse
+
+        used = []
+        real = pretext.text_analysed
+
+        def spy(title, standfirst, body, analyse):
+            return real(title, standfirst, body, lambda *a: used.append(title) or analyse(*a))
+
+        monkeypatch.setattr(f"{backend_path()}.text_analysed", spy)
+        articles_load(io.BytesIO(self.lines().encode()), parallel=True)
+        # Each article's text came from the reading process; only the pair linked as
+        # translations after the load was indexed again, and analysed here.
+        assert sorted(used) == ["Tokayev visit 1", "Визит Токаева"]
+        found = get_backend().search(
+            parse("Tokayev"), filters=Filters(), now=timezone.now(), limit=20, offset=0
+        )
+        assert found.total == 10  # nine English titles and the Russian one
+
+    def test_an_error_in_the_reading_process_reaches_the_writer(self):
+        class Broken(io.BytesIO):
+            def __iter__(self):
+                yield line(slug="one").encode()
+                raise OSError("disk gone")
+
+        with pytest.raises(OSError, match="disk gone"):
+            articles_load(Broken(), parallel=True)

@@ -48,6 +48,7 @@ from dastan.search.backends.base import (
     recency,
 )
 from dastan.search.conf import search_setting
+from dastan.search.pretext import text_analysed
 from dastan.search.query import Phrase, Query, Term
 
 TABLE = "search_document"
@@ -99,17 +100,23 @@ def bucket_marks(key: int) -> list[str]:
     return [f"~{code}.{level}.{seconds >> shift}" for level, shift in enumerate(BUCKET_SHIFTS)]
 
 
+def prepare_text(title: str, standfirst: str, body: str) -> tuple:
+    """Return the folded title, folded body and name keys of one article (pure; see sqlite_fts5)."""
+    text_body = f"{standfirst}\n{text.html_to_text(body)}"
+    names = " ".join(text.distinct_name_keys(f"{title}\n{text_body}"))
+    return text.fold_text(title), text.fold_text(text_body), names
+
+
 def prepare(doc: Document) -> tuple:
     """Return the row values of one document: folded title and body, name keys, marks."""
-    body = f"{doc.standfirst}\n{text.html_to_text(doc.body)}"
-    names = " ".join(text.distinct_name_keys(f"{doc.title}\n{body}"))
+    title, body, names = text_analysed(doc.title, doc.standfirst, doc.body, prepare_text)
     tokens = doc.filter_tokens()
     return (
         doc.key,
         doc.article_id,
         [int(t[1:]) for t in tokens if t[0] == "s"],
-        text.fold_text(doc.title),
-        text.fold_text(body),
+        title,
+        body,
         names,
         [f"#{t}" for t in tokens] + bucket_marks(doc.key),
         doc.fingerprint,
