@@ -268,11 +268,16 @@ class SitemapIndexTests:
                 plan = " ".join(str(row[-1]) for row in cursor.fetchall())
                 assert "COVERING INDEX article_sitemap_months" in plan, plan
             else:
-                # An empty test table is cheapest to scan; forbid that to see the index is usable.
+                # An empty test table is cheapest to scan; forbid that to see an index is usable.
+                # On an empty table the planner may take either index that starts with
+                # (language, published_at); both give one range per edition, not a scan.
                 cursor.execute("SET LOCAL enable_seqscan = off")
                 cursor.execute("EXPLAIN " + sql, params)
                 plan = " ".join(row[0] for row in cursor.fetchall())
-                assert "article_sitemap_months" in plan, plan
+                assert "Seq Scan on content_article" not in plan, plan
+                assert re.search(
+                    r"Index (Only )?Scan using article_(sitemap_months|lang_published_shown)", plan
+                ), plan
 
     def test_sitemaps_answer_get_and_head_only_with_xml(self, client):
         ArticleFactory(published_at=at(2025, 4, 2))
