@@ -10,7 +10,10 @@ two days so the news sitemap has its full 1,000. Then each address is fetched in
 subprocess through Django's test client, reading a streamed body chunk by chunk as a
 server would: it prints the seconds, the body size, the process's peak RSS growth (from
 ``getrusage``) and the peak of Python allocations during the request (``tracemalloc``).
-The site RSS feed is measured when ``/feed/`` resolves (it does once the feeds app has it).
+Then the feeds: the site's RSS, Atom and JSON Feed, the Russian edition's RSS and the largest
+section's RSS, the same way. ``--serve SECONDS`` serves the site instead with ``dastan.web``'s
+WSGI application under gunicorn (2 sync workers, as ``dastan serve``) and runs wrk (2 threads,
+16 connections, loopback) on the home page and on each feed, warm: req/s side by side.
 """
 
 from __future__ import annotations
@@ -139,7 +142,7 @@ def _measure(url: str, var_dir: Path, *, trace: bool, warm: bool, conditional: b
 
 
 def _targets(var_dir: Path) -> list[str]:
-    """Return the addresses to time: the index, its largest article sitemap, news, RSS."""
+    """Return the addresses to time: the index, its largest article sitemap, news, the feeds."""
     from search import _setup
 
     _setup("", var_dir)
@@ -147,7 +150,72 @@ def _targets(var_dir: Path) -> list[str]:
 
     files = article_files(edition="en")
     biggest = max(files, key=lambda f: f.count)
-    return ["/sitemap.xml", biggest.path, "/news-sitemap.xml", "/feed/"]
+    return ["/sitemap.xml", biggest.path, "/news-sitemap.xml", *_feeds()]
+
+
+def _feeds() -> list[str]:
+    """The feeds worth timing: the site's three formats, the Russian edition, a big section."""
+    from django.db.models import Count
+
+    from dastan.content.models import Section
+
+    biggest = Section.objects.annotate(n=Count("primary_articles")).order_by("-n").first()
+    section = [f"/section/{biggest.slug}/feed/"] if biggest else []
+    return ["/feed/", "/feed/atom/", "/feed.json", "/ru/feed/", *section]
+
+
+def _serve(var_dir: Path, seconds: int, port: int = 18071) -> None:
+    """wrk on the home page and every feed through gunicorn, warm (one fetch first)."""
+    import urllib.request
+
+    from httpcache import GUNICORN, wrk
+    from search import _setup
+
+    _setup("", var_dir)
+    paths = ["/", *_feeds()]
+    env = {
+        **os.environ,
+        "DASTAN_VAR_DIR": str(var_dir),
+        "DASTAN_DEBUG": "0",
+        "DASTAN_SECRET_KEY": "bench-only-" + "x" * 50,
+        "DJANGO_SETTINGS_MODULE": "dastan.settings.dev",
+    }
+    bind = f"127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [*GUNICORN, "--workers", "2", "--bind", bind],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://{bind}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/robots.txt").read()
+                break
+            except OSError:
+                time.sleep(0.3)
+        for path in paths:
+            for _ in range(4):  # both workers' caches and connections warm
+                urllib.request.urlopen(base + path).read()
+            rate, p50, bad = wrk(base + path, seconds, [])
+            load = os.getloadavg()
+            print(
+                json.dumps(
+                    {
+                        "url": path,
+                        "req_per_s": round(rate),
+                        "p50": p50,
+                        "non_2xx_3xx": int(bad),
+                        "load": [round(x, 2) for x in load],
+                    }
+                ),
+                flush=True,
+            )
+    finally:
+        server.terminate()
+        server.wait(20)
 
 
 def main() -> None:
@@ -159,8 +227,13 @@ def main() -> None:
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--conditional", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--serve", type=int, metavar="SECONDS", help="wrk the feeds and home")
     args = parser.parse_args()
     var_dir = ROOT / "var" / "bench" / f"feeds-{args.n}"
+    if args.serve:
+        _build(args.n, args.corpus, var_dir)
+        _serve(var_dir, args.serve)
+        return
     if args.measure:
         print(
             json.dumps(

@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from dastan.content.conf import site_setting
 from dastan.editions.addresses import edition_home
 from dastan.editions.conf import edition_code, editions_all
+from dastan.feeds.sitemap_selectors import article_lastmod
 
 # C0 and C1 controls except tab/newline/carriage return: XML and many crawlers reject them.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -96,7 +97,8 @@ def article_meta(item) -> dict[str, Any]:
         if item.section:
             crumbs.append((section, absolute(item.section.get_absolute_url())))
     crumbs.append((title, url))
-    modified = item.revised_at or item.updated_at or item.published_at
+    # The same "really changed" as the sitemaps' lastmod and the feeds' updated date.
+    modified = article_lastmod(item.published_at, item.revised_at)
     og = [
         ("og:type", "article"),
         ("og:url", url),

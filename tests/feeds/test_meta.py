@@ -1,11 +1,13 @@
 """Head metadata read back as a crawler would: lxml for the head, json for JSON-LD."""
 
+import datetime as dt
 import json
 
 import pytest
+from django.core.cache import cache
 from lxml import html
 
-from dastan.content.models import ArticleAuthor
+from dastan.content.models import Article, ArticleAuthor
 from dastan.feeds.meta import json_ld, og_locale, text_clean
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
 
@@ -39,6 +41,21 @@ def ld_items(doc) -> dict[str, dict]:
 
 
 class ArticleHeadTests:
+    def test_modified_date_is_the_marked_revision_not_the_last_save(self, client):
+        """A typo fix moves updated_at only; crawlers hear of a change when one is marked."""
+        item = ArticleFactory()
+        Article.objects.filter(pk=item.pk).update(
+            updated_at=item.published_at + dt.timedelta(days=2)
+        )
+        news = ld_items(head_of(client, item.get_absolute_url()))["NewsArticle"]
+        assert news["dateModified"] == item.published_at.isoformat()
+        revised = item.published_at + dt.timedelta(hours=5)
+        Article.objects.filter(pk=item.pk).update(revised_at=revised)
+        cache.clear()
+        doc = head_of(client, item.get_absolute_url())
+        assert ld_items(doc)["NewsArticle"]["dateModified"] == revised.isoformat()
+        assert meta(doc, "article:modified_time") == [revised.isoformat()]
+
     def test_full_article_has_canonical_opengraph_twitter_and_news_article(self, client):
         author = AuthorFactory(name="Aigerim Sadykova", slug="aigerim")
         item = ArticleFactory(
