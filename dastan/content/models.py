@@ -364,6 +364,13 @@ class Article(models.Model):
                 condition=Q(is_featured=True),
                 name="article_pinned_published",
             ),
+            # A feed's newest change includes articles that left it: the unpublished ones of an
+            # edition, read from their few rows rather than a walk of the whole edition (#11).
+            models.Index(
+                fields=["language", "updated_at"],
+                condition=Q(status="unpublished"),
+                name="article_unpublished_updated",
+            ),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule and unpublish articles"),

@@ -304,6 +304,46 @@ class QueryCountTests:
             ArticleFactory(tags=[tag, TagFactory()], authors=[author, AuthorFactory()])
         assert count() == few
 
+    @pytest.mark.parametrize("url", ["/feed/", "/section/economy/feed/", "/ru/feed.json"])
+    def test_no_query_walks_the_articles(self, client, url):
+        """A cold feed's aggregates over articles (its newest change) read a bounded range.
+
+        A query with a LIMIT stops after a page; an aggregate reads all it matches, so it
+        must not scan the table nor walk a whole edition (an index searched on the
+        language alone), which it did when it OR-ed unpublished and future articles.
+        """
+        from django.core.cache import cache
+
+        section = SectionFactory(slug="economy")
+        ArticleFactory(section=section)
+        ArticleFactory(language="ru", status=Article.Status.UNPUBLISHED, published_at=None)
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            assert response.status_code == 200
+            b"".join(response.streaming_content) if response.streaming else response.content
+        article_queries = [
+            q["sql"]
+            for q in queries
+            if 'FROM "content_article"' in q["sql"] and re.search(r"\b(MAX|COUNT)\(", q["sql"])
+        ]
+        assert article_queries
+        partial = {index.name for index in Article._meta.indexes if index.condition}
+        with connection.cursor() as cursor:
+            for sql in article_queries:
+                if connection.vendor == "sqlite":
+                    cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                    plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+                    assert not re.search(r"\bSCAN content_article\b", plan), (sql, plan)
+                    # A partial index holds only the rows it names (e.g. the unpublished ones).
+                    walked = re.findall(r"INDEX (\w+) \(language=\?\)", plan)
+                    assert not set(walked) - partial, (sql, plan)
+                else:
+                    cursor.execute("SET LOCAL enable_seqscan = off")
+                    cursor.execute("EXPLAIN " + sql)
+                    plan = " ".join(row[0] for row in cursor.fetchall())
+                    assert "Seq Scan on content_article" not in plan, (sql, plan)
+
 
 class ConditionalGetTests:
     def test_etag_and_last_modified_give_304(self, client, story):
