@@ -29,7 +29,7 @@ def wrk(url: str, seconds: int, headers: list[str]) -> tuple[float, str, str]:
         args += ["-H", header]
     out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = re.search(r"50%\s+(\S+)", out).group(1)
+    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1)
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return rate, p50, bad.group(1) if bad else "0"
 
