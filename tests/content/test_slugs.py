@@ -2,7 +2,8 @@ from urllib.parse import unquote
 
 import pytest
 from django.core.validators import validate_unicode_slug
-from django.urls import resolve, reverse
+from django.urls import resolve, reverse, set_script_prefix
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -61,6 +62,28 @@ class SlugReverseTests:
     def test_a_valid_slug_has_its_address(self):
         encoded = "%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8"
         assert slug_reverse("web:section", "новости") == f"/section/{encoded}/"
+
+    @given(text=st.text(), language=st.sampled_from(["en", "ru"]))
+    def test_the_address_is_what_reverse_gives_in_every_edition(self, text, language):
+        """The address is built from a reversed template: it must equal ``reverse()``'s."""
+        slug = slug_normalise(text)
+        with translation.override(language):
+            for name, kwargs in [
+                ("web:article", DAY),
+                ("web:section", {}),
+                ("web:author", {}),
+                ("feeds:tag_atom", {}),
+            ]:
+                expected = reverse(name, kwargs={**kwargs, "slug": slug})
+                assert slug_reverse(name, slug, **kwargs) == expected
+
+    def test_a_script_prefix_is_part_of_the_address(self):
+        set_script_prefix("/news/")
+        try:
+            assert slug_reverse("web:tag", "oil") == "/news/tag/oil/"
+        finally:
+            set_script_prefix("/")
+        assert slug_reverse("web:tag", "oil") == "/tag/oil/"
 
 
 @pytest.mark.django_db

@@ -13,6 +13,7 @@ from dastan.rates.selectors import (
     currency_history,
     is_business_day,
     is_stale,
+    ticker_entry,
     ticker_rates,
     ticker_rates_uncached,
 )
@@ -134,6 +135,37 @@ class TickerRatesTests:
         first = ticker_rates()
         with django_assert_num_queries(0):
             assert ticker_rates() == first
+
+    def test_recent_rates_of_every_currency_cost_one_query(self, django_assert_num_queries):
+        """The ticker reads every source's recent rows at once (issue #15)."""
+        for back in range(3):
+            day = FRIDAY - timedelta(days=back)
+            for quote, source in [("KZT", "nbk"), ("KGS", "nbkr"), ("TJS", "nbt")]:
+                observe(quote, "478.77", day, source)
+            observe("UZS", "12905.32", day, "cbu")
+            observe("TMT", "3.5", day, "cbt")
+        with django_assert_num_queries(1):
+            assert len(ticker_rates_uncached(today=FRIDAY)) == 5
+
+    @pytest.mark.parametrize("days_back", [0, 1, 6, 7, 8, 30])
+    def test_the_recent_read_gives_what_one_source_at_a_time_gives(self, days_back):
+        """Rows inside or outside the window, one of them bad: the same ticker either way."""
+        today = FRIDAY + timedelta(days=days_back)
+        observe("KZT", "470.10", FRIDAY - timedelta(days=9), "nbk")
+        observe("KZT", "478.77", FRIDAY - timedelta(days=1), "nbk")
+        observe("KZT", "481.02", FRIDAY, "nbk")
+        observe("KGS", "87.45", FRIDAY, "nbkr")
+        observe("KGS", "0", FRIDAY - timedelta(days=1), "nbkr")
+        observe("KGS", "87.11", FRIDAY - timedelta(days=2), "nbkr")
+        observe("TMT", "3.5", FRIDAY - timedelta(days=3), "fixed")
+        observe("TMT", "3.5", FRIDAY - timedelta(days=4), "fixed")
+        shown = ticker_rates_uncached(today=today)
+        one_at_a_time = [
+            entry
+            for currency in ["KZT", "KGS", "TJS", "UZS", "TMT"]
+            if (entry := ticker_entry(currency, today=today)) is not None
+        ]
+        assert shown == one_at_a_time and len(shown) == 3
 
 
 class CurrencyHistoryTests:

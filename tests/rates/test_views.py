@@ -12,6 +12,7 @@ import httpx
 import pytest
 from django.core.cache import cache
 from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -19,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dastan.rates.models import RateObservation
-from dastan.rates.selectors import ticker_rates_uncached
+from dastan.rates.selectors import ticker_rates, ticker_rates_uncached
 
 from .conftest import delete_raw, write_raw
 
@@ -84,6 +85,25 @@ class CurrencyTickerTests:
     def test_absent_without_rates(self):
         """With no rates stored, the tag renders nothing at all."""
         assert render_ticker().strip() == ""
+
+    def test_new_rates_are_drawn_at_once(self, rates):
+        """The HTML kept per set of rates never outlives them (issue #15)."""
+        cache.clear()
+        before = render_ticker()
+        RateObservation.objects.filter(quote="KZT", rate_date=timezone.localdate()).update(
+            rate=Decimal("470.05")
+        )
+        cache.clear()
+        after = render_ticker()
+        assert "470.05 KZT" not in before and "470.05 KZT" in after
+        assert after != before and render_ticker() == after
+
+    def test_the_kept_html_is_what_the_template_draws(self, rates):
+        """Drawn twice in each language, the ticker is the template's own output."""
+        for language in ["en", "ru", "en"]:
+            with translation.override(language):
+                expected = render_to_string("rates/ticker.html", {"rates": ticker_rates()})
+                assert render_ticker() == expected == render_ticker()
 
 
 class MarketsPageTests:
