@@ -433,6 +433,23 @@ class SqliteFts5BackendTests(BackendContract):
         services.article_save(old)
         assert old.pk not in ids("drought") and ids("rain") == [old.pk]
 
+    def test_one_walk_serves_ranking_count_and_section_counts(self, settings):
+        """The newest matches are read from FTS5 once per search, whatever uses them."""
+        from django.db import connection as db
+        from django.test.utils import CaptureQueriesContext
+
+        settings.DASTAN_SEARCH = {"RANK_WINDOW": 2, "EXACT_COUNT": 3, "FACET_WINDOW": 2}
+        for day in range(5):
+            ArticleFactory(title="Saiga herd", published_at=ago(days=day))
+        with CaptureQueriesContext(db) as queries:
+            result = get_backend().search(
+                parse("saiga"), filters=Filters(), now=timezone.now(), limit=1
+            )
+        walks = [q["sql"] for q in queries if "FROM search_fts WHERE" in q["sql"]]
+        assert len(walks) == 1
+        assert not result.exact and result.total >= 4 and not result.sections_exact
+        assert len(result.ids) == 1
+
     def test_install_fills_a_missing_title_table(self, settings):
         """An index built before the title table gets one filled from its stored rows."""
         from dastan.search.backends import sqlite_fts5

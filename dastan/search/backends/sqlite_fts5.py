@@ -35,10 +35,11 @@ from dastan.search.backends.base import (
     Document,
     Filters,
     RankedSearch,
+    Results,
     about,
     key_ranges,
     key_seconds,
-    recency,
+    recency_at,
 )
 from dastan.search.conf import search_setting
 from dastan.search.pretext import text_analysed
@@ -264,6 +265,8 @@ class SearchBackend(RankedSearch):
 
     def __init__(self, using=None) -> None:
         self.connection = using or connection
+        # ``{(expression, low, high): (keys, limit read)}`` while a search runs.
+        self._walks: dict | None = None
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -454,6 +457,40 @@ class SearchBackend(RankedSearch):
     def _compile(self, query: Query, filters: Filters) -> str | None:
         return compile_query(query, filters)
 
+    def search(self, query: Query, **options) -> Results:
+        """Return one page of public matches, best (or newest, ``order="date"``) first.
+
+        Each expression's newest matches are read once per search, as far as
+        the count's bound: that one walk serves the ranked window, the results
+        past it, the count and the section counts (each used to walk again).
+        """
+        self._walks = {}
+        try:
+            return super().search(query, **options)
+        finally:
+            self._walks = None
+
+    def _walk(self, cursor, expr: str, low: int, high: int, limit: int, table: str = FTS):
+        """Return up to ``limit`` keys of the newest matches in one key range, newest first."""
+        if self._walks is None or table != FTS:
+            return self._read(cursor, expr, low, high, limit, table)
+        keys, asked = self._walks.get((expr, low, high), ((), 0))
+        if len(keys) < limit and len(keys) == asked:
+            # Not read yet, or read to a limit below this one: read as far as a count goes.
+            asked = max(limit, search_setting("EXACT_COUNT") + 1)
+            keys = self._read(cursor, expr, low, high, asked, table)
+            self._walks[(expr, low, high)] = (keys, asked)
+        return keys[:limit]
+
+    @staticmethod
+    def _read(cursor, expr: str, low: int, high: int, limit: int, table: str) -> list[int]:
+        cursor.execute(
+            f"SELECT rowid FROM {table} WHERE {table} MATCH %s AND rowid BETWEEN %s AND %s "
+            "ORDER BY rowid DESC LIMIT %s",
+            [expr, low, high, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
     def _newest_keys(self, cursor, expr: str, ranges, limit: int, offset: int = 0) -> list[int]:
         return self._newest(cursor, expr, ranges, limit, offset)
 
@@ -461,14 +498,7 @@ class SearchBackend(RankedSearch):
         self, cursor, expr: str, ranges, limit: int, offset: int = 0, *, table: str = FTS
     ) -> list[int]:
         """Return the keys of the newest matches over every range, newest first."""
-        found: list[list[int]] = []
-        for low, high in ranges:
-            cursor.execute(
-                f"SELECT rowid FROM {table} WHERE {table} MATCH %s AND rowid BETWEEN %s AND %s "
-                "ORDER BY rowid DESC LIMIT %s",
-                [expr, low, high, limit + offset],
-            )
-            found.append([r[0] for r in cursor.fetchall()])
+        found = [self._walk(cursor, expr, low, high, limit + offset, table) for low, high in ranges]
         if len(found) == 1:
             return found[0][offset:]
         merged = heapq.merge(*found, key=key_seconds, reverse=True)
@@ -478,13 +508,9 @@ class SearchBackend(RankedSearch):
         bound = bound or search_setting("EXACT_COUNT")
         total, exact = 0, True
         for low, high in ranges:
-            cursor.execute(
-                f"SELECT count(*), min(rowid), max(rowid) FROM (SELECT rowid FROM {FTS} "
-                f"WHERE {FTS} MATCH %s AND rowid BETWEEN %s AND %s ORDER BY rowid DESC LIMIT %s)",
-                # One past the bound tells "exactly the bound" from "more".
-                [expr, low, high, bound + 1],
-            )
-            found, last, first = cursor.fetchone()
+            # One past the bound tells "exactly the bound" from "more".
+            keys = self._walk(cursor, expr, low, high, bound + 1)
+            found = len(keys)
             if found <= bound:
                 total += found
                 continue
@@ -493,8 +519,8 @@ class SearchBackend(RankedSearch):
             # oldest article (or the start of the date filter) ends the whole span.
             cursor.execute(f"SELECT min(doc) FROM {ENTRY} WHERE doc BETWEEN %s AND %s", [low, high])
             oldest = key_seconds(cursor.fetchone()[0] or low)
-            newest = key_seconds(first)
-            covered = max(1, newest - key_seconds(last))
+            newest = key_seconds(keys[0])
+            covered = max(1, newest - key_seconds(keys[-1]))
             total += max(found, about(found * max(1, newest - oldest) / covered))
             exact = False
         return total, exact
@@ -537,6 +563,7 @@ class SearchBackend(RankedSearch):
         rows = [(k, t, zlib.decompress(b).decode(), n) for k, t, b, n in rows]
         avg_body = sum(len(r[2]) for r in rows) / len(rows) + 1
         needles = [(f" {term} ", f" {name} " if name else "") for _, term, name in units]
+        weigh = recency_at(now)
         scores = {}
         for key, title, body, names in rows:
             title_len, body_len = len(title) + 1, len(body) + 1
@@ -553,7 +580,7 @@ class SearchBackend(RankedSearch):
                 if name:
                     part += WEIGHTS["names"] * _saturate(names.count(name), 1, 1)
                 score += weight * part
-            scores[key] = score * recency(key, now)
+            scores[key] = score * weigh(key)
         return scores
 
     def _idf(self, cursor, units, ranges, filters: Filters) -> list[float]:
@@ -606,17 +633,15 @@ class SearchBackend(RankedSearch):
         counts: Counter[int] = Counter()
         seen, exact = 0, True
         for low, high in ranges:
-            cursor.execute(
-                f"SELECT e.meta FROM (SELECT rowid AS doc FROM {FTS} "
-                f"WHERE {FTS} MATCH %s AND rowid BETWEEN %s AND %s ORDER BY rowid DESC LIMIT %s)"
-                f" AS m CROSS JOIN {ENTRY} AS e ON e.doc = m.doc",
-                [expr, low, high, window],
-            )
-            rows = cursor.fetchall()
-            seen += len(rows)
-            exact = exact and len(rows) < window
-            for (meta,) in rows:
-                counts.update(int(t[1:]) for t in meta.split() if t[0] == "s")
+            keys = self._walk(cursor, expr, low, high, window)
+            seen += len(keys)
+            exact = exact and len(keys) < window
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join(["%s"] * len(chunk))
+                cursor.execute(f"SELECT meta FROM {ENTRY} WHERE doc IN ({marks})", chunk)
+                for (meta,) in cursor.fetchall():
+                    counts.update(int(t[1:]) for t in meta.split() if t[0] == "s")
         if not exact:
             if filters.section is not None:
                 total = self._count(cursor, expr, ranges)[0]
