@@ -450,6 +450,15 @@ class SqliteFts5BackendTests(BackendContract):
         assert not result.exact and result.total >= 4 and not result.sections_exact
         assert len(result.ids) == 1
 
+    def test_an_estimate_over_editions_stays_rounded(self, settings):
+        """An edition's estimate plus another's exact count is shown as an estimate, rounded."""
+        settings.DASTAN_SEARCH = {"EXACT_COUNT": 3}
+        for day in (0, 1, 2, 3, 3650):
+            ArticleFactory(title="Saiga herd", published_at=ago(days=day, hours=1))
+        ArticleFactory(title="Saiga herd", language="ru")
+        total, exact = get_backend().count(parse("saiga"), filters=Filters(), now=timezone.now())
+        assert not exact and total > 100 and total % 100 == 0
+
     def test_install_fills_a_missing_title_table(self, settings):
         """An index built before the title table gets one filled from its stored rows."""
         from dastan.search.backends import sqlite_fts5

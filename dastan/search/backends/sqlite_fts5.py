@@ -506,11 +506,12 @@ class SearchBackend(RankedSearch):
 
     def _count(self, cursor, expr: str, ranges, bound: int = 0) -> tuple[int, bool]:
         bound = bound or search_setting("EXACT_COUNT")
-        total, exact = 0, True
+        total, exact, seen = 0, True, 0
         for low, high in ranges:
             # One past the bound tells "exactly the bound" from "more".
             keys = self._walk(cursor, expr, low, high, bound + 1)
             found = len(keys)
+            seen += found
             if found <= bound:
                 total += found
                 continue
@@ -523,7 +524,8 @@ class SearchBackend(RankedSearch):
             covered = max(1, newest - key_seconds(keys[-1]))
             total += max(found, about(found * max(1, newest - oldest) / covered))
             exact = False
-        return total, exact
+        # An estimate plus another edition's exact count must still read as an estimate.
+        return (total, True) if exact else (max(seen, about(total)), False)
 
     def count(self, query: Query, *, filters: Filters, now: dt.datetime) -> tuple[int, bool]:
         """Return the number of public matches (exact up to EXACT_COUNT) and whether exact."""
