@@ -459,6 +459,24 @@ class SqliteFts5BackendTests(BackendContract):
         total, exact = get_backend().count(parse("saiga"), filters=Filters(), now=timezone.now())
         assert not exact and total > 100 and total % 100 == 0
 
+    def test_rows_stored_compressed_before_are_still_read(self):
+        """Rows of an index built before #15 (body terms zlib-compressed) score and delete."""
+        import zlib
+
+        from dastan.search.backends import sqlite_fts5
+
+        a = ArticleFactory(title="Saiga herd", body="<p>The saiga saiga crossing.</p>")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT body FROM {sqlite_fts5.ENTRY} WHERE article_id = %s", [a.pk])
+            packed = zlib.compress(cursor.fetchone()[0].encode(), 1)
+            cursor.execute(
+                f"UPDATE {sqlite_fts5.ENTRY} SET body = %s WHERE article_id = %s", [packed, a.pk]
+            )
+        assert ids("saiga crossing") == [a.pk]
+        a.body = "<p>Gone.</p>"
+        services.article_save(a)
+        assert ids("crossing") == [] and ids("gone") == [a.pk]
+
     def test_install_fills_a_missing_title_table(self, settings):
         """An index built before the title table gets one filled from its stored rows."""
         from dastan.search.backends import sqlite_fts5
