@@ -15,8 +15,8 @@ DEFAULTS: dict[str, Any] = {
     "RANK_WINDOW": 120,
     # Newest matches whose sections are counted exactly; beyond, counts are scaled.
     "FACET_WINDOW": 500,
-    # Matches counted exactly; beyond this the page says "about N".
-    "EXACT_COUNT": 3000,
+    # Matches counted exactly (as many as a reader can page through); beyond, "about N".
+    "EXACT_COUNT": 1000,
     # Relevance multiplier for a story published now; it halves every RECENCY_DAYS.
     "RECENCY_BOOST": 0.25,
     "RECENCY_DAYS": 90,

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 
 from dastan.content.conf import site_setting
 from dastan.content.models import Article, Section
-from dastan.content.selectors import articles_public
+from dastan.content.selectors import CARD_FIELDS, article_cards, articles_public
 from dastan.search import text
 from dastan.search.backends import get_backend
 from dastan.search.backends.base import Filters
@@ -92,11 +92,10 @@ def max_page(per_page: int) -> int:
 
 def _hydrate(ids: list[int], now) -> list[Article]:
     """Return the public articles among ``ids``, in that order (the last guard against a 404)."""
-    found = (
-        Article.objects.public(now=now)
-        .filter(id__in=ids)
-        .select_related("section")
-        .prefetch_related("bylines__author")
+    # A card's fields, plus the text the snippet is cut from; bylines with their
+    # authors in one query.
+    found = article_cards(Article.objects.public(now=now).filter(id__in=ids)).only(
+        *CARD_FIELDS, "standfirst", "body"
     )
     by_id = {a.pk: a for a in found}
     return [by_id[i] for i in ids if i in by_id]

@@ -393,6 +393,101 @@ class SqliteFts5BackendTests(BackendContract):
         """SQLite databases get the FTS5 backend."""
         assert get_backend().vendor == "sqlite"
 
+    @staticmethod
+    def _old_title_and_newer_body_matches(word: str, **old) -> Article:
+        """Make one 2015 article with ``word`` in its title and three newer with it in the body."""
+        for day in range(3):
+            ArticleFactory(
+                title="Farm report", body=f"<p>A {word} again.</p>", published_at=ago(days=day)
+            )
+        old.setdefault("body", "<p>Rivers ran dry.</p>")
+        return ArticleFactory(
+            title=f"{word.title()} in the south", published_at=ago(days=3650), **old
+        )
+
+    def test_an_old_title_match_past_the_window_ranks_first(self, settings):
+        """The title table finds title matches older than the newest-matches window."""
+        settings.DASTAN_SEARCH = {"RANK_WINDOW": 2}
+        old = self._old_title_and_newer_body_matches("drought")
+        found = ids("drought")
+        assert found[0] == old.pk and len(found) == 4
+
+    def test_the_title_pass_keeps_exclusions_and_filters(self, settings):
+        """A title match whose body has an excluded word, or outside the filter, is not found."""
+        settings.DASTAN_SEARCH = {"RANK_WINDOW": 2}
+        section = SectionFactory()
+        old = self._old_title_and_newer_body_matches(
+            "drought", body="<p>The parliament met.</p>", section=section
+        )
+        assert old.pk not in ids("drought -parliament")
+        assert old.pk not in ids('drought -"parliament met"')
+        assert len(ids("drought -parliament")) == 3
+        assert ids("drought", section=section.pk) == [old.pk]
+        assert old.pk not in ids("drought", section=SectionFactory().pk)
+
+    def test_the_title_table_follows_edits(self, settings):
+        """A retitled article leaves the title table with its old title."""
+        settings.DASTAN_SEARCH = {"RANK_WINDOW": 2}
+        old = self._old_title_and_newer_body_matches("drought")
+        old.title = "Rain in the south"
+        services.article_save(old)
+        assert old.pk not in ids("drought") and ids("rain") == [old.pk]
+
+    def test_one_walk_serves_ranking_count_and_section_counts(self, settings):
+        """The newest matches are read from FTS5 once per search, whatever uses them."""
+        from django.db import connection as db
+        from django.test.utils import CaptureQueriesContext
+
+        settings.DASTAN_SEARCH = {"RANK_WINDOW": 2, "EXACT_COUNT": 3, "FACET_WINDOW": 2}
+        for day in range(5):
+            ArticleFactory(title="Saiga herd", published_at=ago(days=day))
+        with CaptureQueriesContext(db) as queries:
+            result = get_backend().search(
+                parse("saiga"), filters=Filters(), now=timezone.now(), limit=1
+            )
+        walks = [q["sql"] for q in queries if "FROM search_fts WHERE" in q["sql"]]
+        assert len(walks) == 1
+        assert not result.exact and result.total >= 4 and not result.sections_exact
+        assert len(result.ids) == 1
+
+    def test_an_estimate_over_editions_stays_rounded(self, settings):
+        """An edition's estimate plus another's exact count is shown as an estimate, rounded."""
+        settings.DASTAN_SEARCH = {"EXACT_COUNT": 3}
+        for day in (0, 1, 2, 3, 3650):
+            ArticleFactory(title="Saiga herd", published_at=ago(days=day, hours=1))
+        ArticleFactory(title="Saiga herd", language="ru")
+        total, exact = get_backend().count(parse("saiga"), filters=Filters(), now=timezone.now())
+        assert not exact and total > 100 and total % 100 == 0
+
+    def test_rows_stored_compressed_before_are_still_read(self):
+        """Rows of an index built before #15 (body terms zlib-compressed) score and delete."""
+        import zlib
+
+        from dastan.search.backends import sqlite_fts5
+
+        a = ArticleFactory(title="Saiga herd", body="<p>The saiga saiga crossing.</p>")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT body FROM {sqlite_fts5.ENTRY} WHERE article_id = %s", [a.pk])
+            packed = zlib.compress(cursor.fetchone()[0].encode(), 1)
+            cursor.execute(
+                f"UPDATE {sqlite_fts5.ENTRY} SET body = %s WHERE article_id = %s", [packed, a.pk]
+            )
+        assert ids("saiga crossing") == [a.pk]
+        a.body = "<p>Gone.</p>"
+        services.article_save(a)
+        assert ids("crossing") == [] and ids("gone") == [a.pk]
+
+    def test_install_fills_a_missing_title_table(self, settings):
+        """An index built before the title table gets one filled from its stored rows."""
+        from dastan.search.backends import sqlite_fts5
+
+        settings.DASTAN_SEARCH = {"RANK_WINDOW": 2}
+        old = self._old_title_and_newer_body_matches("drought")
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {sqlite_fts5.TITLE}")
+        get_backend().install()
+        assert ids("drought")[0] == old.pk
+
 
 @pytest.mark.postgres
 @pytest.mark.django_db

@@ -221,13 +221,19 @@ class SearchBackend(Protocol):
         """Return ``{article_id: (document key, fingerprint)}`` for everything in the index."""
 
 
-def recency(key: int, now: dt.datetime) -> float:
-    """Return the recency multiplier: 1 + RECENCY_BOOST, halving every RECENCY_DAYS of age."""
+def recency_at(now: dt.datetime) -> Callable[[int], float]:
+    """Return the recency multiplier of a key at ``now``: 1 + RECENCY_BOOST, halving every
+    RECENCY_DAYS of age (the settings read once: it runs per candidate)."""
     from dastan.search.conf import search_setting
 
-    age_days = max(0.0, (now.timestamp() - key_seconds(key)) / 86400)
-    half_life = search_setting("RECENCY_DAYS")
-    return 1.0 + search_setting("RECENCY_BOOST") * 0.5 ** (age_days / half_life)
+    boost, half_life = search_setting("RECENCY_BOOST"), search_setting("RECENCY_DAYS")
+    moment = now.timestamp()
+
+    def weigh(key: int) -> float:
+        age_days = max(0.0, (moment - key_seconds(key)) / 86400)
+        return 1.0 + boost * 0.5 ** (age_days / half_life)
+
+    return weigh
 
 
 def about(n: float) -> int:

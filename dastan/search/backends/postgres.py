@@ -45,7 +45,7 @@ from dastan.search.backends.base import (
     about,
     key_ranges,
     key_seconds,
-    recency,
+    recency_at,
 )
 from dastan.search.conf import search_setting
 from dastan.search.pretext import text_analysed
@@ -533,7 +533,8 @@ class SearchBackend(RankedSearch):
             [self._words(query), keys],
         )
         scores = dict(cursor.fetchall())
-        ranked = sorted(keys, key=lambda k: scores.get(k, 0.0) * recency(k, now), reverse=True)
+        weigh = recency_at(now)
+        ranked = sorted(keys, key=lambda k: scores.get(k, 0.0) * weigh(k), reverse=True)
         return ranked, len(keys) < window, keys[-1] if keys else None
 
     def _count(self, cursor, compiled, ranges) -> tuple[int, bool]:

@@ -35,10 +35,11 @@ from dastan.search.backends.base import (
     Document,
     Filters,
     RankedSearch,
+    Results,
     about,
     key_ranges,
     key_seconds,
-    recency,
+    recency_at,
 )
 from dastan.search.conf import search_setting
 from dastan.search.pretext import text_analysed
@@ -46,6 +47,10 @@ from dastan.search.query import AnyOf, Phrase, Query, Term
 
 FTS = "search_fts"
 ENTRY = "search_entry"
+# Titles and filter tokens alone: the title pass reads only title occurrences
+# (in FTS, a column filter still walks the word's whole posting list, and two
+# common words that rarely share a title walked both: 30 ms at 100,000 articles).
+TITLE = "search_title"
 # BM25 weights of the title, body and name-key columns.
 WEIGHTS = {"title": 3.0, "body": 1.0, "names": 0.8}
 K1, B = 1.2, 0.75
@@ -60,10 +65,12 @@ LIVE_MERGING = {"automerge": 4, "crisismerge": 16, "hashsize": 8 * 1024 * 1024}
 BUILD_TRANSACTION = 20_000
 
 
-def _create_sql(fts: str, entry: str) -> list[str]:
+def _create_sql(fts: str, entry: str, title: str) -> list[str]:
     return [
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5("
         "title, body, names, meta, content='', tokenize='ascii', detail=full, columnsize=0)",
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {title} USING fts5("
+        "title, meta, content='', tokenize='ascii', detail=full, columnsize=0)",
         f"CREATE TABLE IF NOT EXISTS {entry} ("
         "doc INTEGER PRIMARY KEY, article_id INTEGER NOT NULL UNIQUE, section_id INTEGER, "
         "title TEXT NOT NULL, body BLOB NOT NULL, names TEXT NOT NULL, meta TEXT NOT NULL, "
@@ -72,7 +79,7 @@ def _create_sql(fts: str, entry: str) -> list[str]:
 
 
 def prepare_text(title: str, standfirst: str, body: str) -> tuple:
-    """Return the analysed text of one article: title terms, body terms, names, packed body.
+    """Return the analysed text of one article: title terms, body terms, names, stored body.
 
     Pure, and the costly part of :func:`prepare`: worker processes and bulk
     loaders' reading processes run it (:mod:`dastan.search.pretext`).
@@ -81,9 +88,14 @@ def prepare_text(title: str, standfirst: str, body: str) -> tuple:
     body_terms, body_names = text.analyse(f"{standfirst}\n{text.html_to_text(body)}")
     # Whether a name occurs matters, not how often: one key each keeps the index small.
     names = " ".join(dict.fromkeys(f"{title_names} {body_names}".split()))
-    # The body's terms are kept zlib-compressed: less to write at build time,
-    # ~6 us to unpack per article scored.
-    return title_terms, body_terms, names, zlib.compress(body_terms.encode(), 1)
+    # The body's terms are stored as they are: unpacking zlib-compressed terms
+    # (as stored before #15) took 4.5 ms of a search's ~6 ms of scoring.
+    return title_terms, body_terms, names, body_terms
+
+
+def _stored_terms(body: str | bytes) -> str:
+    """Return a row's stored body terms (zlib-compressed bytes in indexes built before #15)."""
+    return zlib.decompress(body).decode() if isinstance(body, bytes) else body
 
 
 def prepare(doc: Document) -> tuple:
@@ -201,10 +213,10 @@ def compile_query(query: Query, filters: Filters) -> str | None:
     return expr
 
 
-def _units(query: Query) -> list[tuple[str, str, str]]:
+def _units(nodes) -> list[tuple[str, str, str]]:
     """Return what scoring counts: ``(fts expression, text term, name key)`` per word or phrase."""
     units = []
-    for node in query.include:
+    for node in nodes:
         for option in node.options if isinstance(node, AnyOf) else (node,):
             if isinstance(option, Phrase):
                 found = " ".join(t for t in (text.term(w) for w in option.words) if t)
@@ -236,6 +248,15 @@ def _title_only(query: Query, filters: Filters) -> str | None:
     return "(" + " AND ".join(parts) + ")"
 
 
+def _excluded_needles(query: Query) -> list[tuple[str, str]]:
+    """Return ``(" term ", " name key ")`` per excluded word or phrase, as its FTS part matches.
+
+    A word is excluded by its term in the title or body or by its name key in
+    the names (see :func:`_term`); a phrase by its terms side by side.
+    """
+    return [(f" {term} ", f" {name} " if name else "") for _, term, name in _units(query.exclude)]
+
+
 def _saturate(tf: int, length: int, avg: float) -> float:
     if not tf:
         return 0.0
@@ -249,20 +270,33 @@ class SearchBackend(RankedSearch):
 
     def __init__(self, using=None) -> None:
         self.connection = using or connection
+        # ``{(expression, low, high): (keys, limit read)}`` while a search runs.
+        self._walks: dict | None = None
 
     # -- writing ---------------------------------------------------------------------------
 
     def install(self) -> None:
         """Create the FTS5 table and the entry table if they do not exist."""
         with self.connection.cursor() as cursor:
-            for sql in _create_sql(FTS, ENTRY):
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [TITLE])
+            titles_missing = cursor.fetchone() is None
+            for sql in _create_sql(FTS, ENTRY, TITLE):
                 cursor.execute(sql)
             cursor.execute(f"SELECT name FROM pragma_table_info('{ENTRY}')")
             if "fingerprint" not in {row[0] for row in cursor.fetchall()}:
                 # An index built before fingerprints: ``search check`` finds every
                 # row stale until ``--repair`` or ``rebuild`` fills them in.
                 cursor.execute(f"ALTER TABLE {ENTRY} ADD COLUMN fingerprint INTEGER")
+            if titles_missing:
+                # An index built before the title table: its rows hold the title
+                # terms and filter tokens already (about a second per 100,000).
+                cursor.execute(
+                    f"INSERT INTO {TITLE}(rowid, title, meta) "
+                    f"SELECT doc, title, meta FROM {ENTRY} ORDER BY doc"
+                )
+                cursor.execute(f"INSERT INTO {TITLE}({TITLE}) VALUES ('optimize')")
             self._configure(cursor, FTS, **LIVE_MERGING)
+            self._configure(cursor, TITLE, **LIVE_MERGING)
 
     @staticmethod
     def _configure(cursor, fts: str, *, automerge: int, crisismerge: int, hashsize: int) -> None:
@@ -278,6 +312,7 @@ class SearchBackend(RankedSearch):
         with self.connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {FTS}")
             cursor.execute(f"DROP TABLE IF EXISTS {ENTRY}")
+            cursor.execute(f"DROP TABLE IF EXISTS {TITLE}")
 
     def _delete(self, cursor, article_ids: list[int]) -> None:
         for start in range(0, len(article_ids), 500):
@@ -294,13 +329,19 @@ class SearchBackend(RankedSearch):
             cursor.executemany(
                 f"INSERT INTO {FTS}({FTS}, rowid, title, body, names, meta) "
                 "VALUES ('delete', %s, %s, %s, %s, %s)",
-                [(d, t, zlib.decompress(b).decode(), n, m) for _, d, t, b, n, m in rows],
+                [(d, t, _stored_terms(b), n, m) for _, d, t, b, n, m in rows],
+            )
+            cursor.executemany(
+                f"INSERT INTO {TITLE}({TITLE}, rowid, title, meta) VALUES ('delete', %s, %s, %s)",
+                [(d, t, m) for _, d, t, _, _, m in rows],
             )
             cursor.executemany(
                 f"DELETE FROM {ENTRY} WHERE article_id = %s", [(row[0],) for row in rows]
             )
 
-    def _insert(self, cursor, rows: list[tuple], *, fts: str = FTS, entry: str = ENTRY) -> None:
+    def _insert(
+        self, cursor, rows: list[tuple], *, fts: str = FTS, entry: str = ENTRY, title: str = TITLE
+    ) -> None:
         # FTS5 flushes its pending terms to a new segment whenever a rowid is
         # lower than the one before: in key order a batch is one flush, in id
         # order nearly one per row (half the build rate, measured).
@@ -308,6 +349,10 @@ class SearchBackend(RankedSearch):
         cursor.executemany(
             f"INSERT INTO {fts}(rowid, title, body, names, meta) VALUES (%s, %s, %s, %s, %s)",
             [(r[0], r[3], r[4], r[5], r[6]) for r in rows],
+        )
+        cursor.executemany(
+            f"INSERT INTO {title}(rowid, title, meta) VALUES (%s, %s, %s)",
+            [(r[0], r[3], r[6]) for r in rows],
         )
         cursor.executemany(
             f"INSERT INTO {entry}(doc, article_id, section_id, title, body, names, meta, "
@@ -343,19 +388,20 @@ class SearchBackend(RankedSearch):
         ``batches`` with rows already made by :func:`prepare` (in worker
         processes, say), so that this process only writes.
         """
-        build_fts, build_entry = f"{FTS}_build", f"{ENTRY}_build"
+        build_fts, build_entry, build_title = f"{FTS}_build", f"{ENTRY}_build", f"{TITLE}_build"
         if prepared is None:
             prepared = ([prepare(d) for d in batch] for batch in batches)
         total = 0
         with self.connection.cursor() as cursor, _index_pages_freed_fast(cursor):
-            cursor.execute(f"DROP TABLE IF EXISTS {build_fts}")
-            cursor.execute(f"DROP TABLE IF EXISTS {build_entry}")
-            for sql in _create_sql(build_fts, build_entry):
+            for table in (build_fts, build_entry, build_title):
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            for sql in _create_sql(build_fts, build_entry, build_title):
                 cursor.execute(sql)
             # No merging while loading: one 'optimize' at the end is cheaper. A
             # large pending-terms buffer and large transactions write a few big
             # segments instead of hundreds of small ones (twice the rate, measured).
             self._configure(cursor, build_fts, **BUILD_MERGING)
+            self._configure(cursor, build_title, **BUILD_MERGING)
             batches_left = iter(prepared)
             more = True
             while more:
@@ -363,7 +409,9 @@ class SearchBackend(RankedSearch):
                 with transaction.atomic(using=self.connection.alias):
                     written = 0
                     for rows in batches_left:
-                        self._insert(cursor, rows, fts=build_fts, entry=build_entry)
+                        self._insert(
+                            cursor, rows, fts=build_fts, entry=build_entry, title=build_title
+                        )
                         written += len(rows)
                         progress(len(rows))
                         if written >= BUILD_TRANSACTION:
@@ -371,13 +419,13 @@ class SearchBackend(RankedSearch):
                             break
                     total += written
             # One segment answers queries fastest; merging takes seconds per 100,000.
-            cursor.execute(f"INSERT INTO {build_fts}({build_fts}) VALUES ('optimize')")
-            self._configure(cursor, build_fts, **LIVE_MERGING)
+            for fts in (build_fts, build_title):
+                cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")
+                self._configure(cursor, fts, **LIVE_MERGING)
             with transaction.atomic(using=self.connection.alias):
-                cursor.execute(f"DROP TABLE IF EXISTS {FTS}")
-                cursor.execute(f"DROP TABLE IF EXISTS {ENTRY}")
-                cursor.execute(f"ALTER TABLE {build_fts} RENAME TO {FTS}")
-                cursor.execute(f"ALTER TABLE {build_entry} RENAME TO {ENTRY}")
+                for live, built in ((FTS, build_fts), (ENTRY, build_entry), (TITLE, build_title)):
+                    cursor.execute(f"DROP TABLE IF EXISTS {live}")
+                    cursor.execute(f"ALTER TABLE {built} RENAME TO {live}")
             if not self.connection.in_atomic_block:
                 _pages_return(cursor)
         return total
@@ -414,19 +462,48 @@ class SearchBackend(RankedSearch):
     def _compile(self, query: Query, filters: Filters) -> str | None:
         return compile_query(query, filters)
 
+    def search(self, query: Query, **options) -> Results:
+        """Return one page of public matches, best (or newest, ``order="date"``) first.
+
+        Each expression's newest matches are read once per search, as far as
+        the count's bound: that one walk serves the ranked window, the results
+        past it, the count and the section counts (each used to walk again).
+        """
+        self._walks = {}
+        try:
+            return super().search(query, **options)
+        finally:
+            self._walks = None
+
+    def _walk(self, cursor, expr: str, low: int, high: int, limit: int, table: str = FTS):
+        """Return up to ``limit`` keys of the newest matches in one key range, newest first."""
+        if self._walks is None or table != FTS:
+            return self._read(cursor, expr, low, high, limit, table)
+        keys, asked = self._walks.get((expr, low, high), ((), 0))
+        if len(keys) < limit and len(keys) == asked:
+            # Not read yet, or read to a limit below this one: read as far as a count goes.
+            asked = max(limit, search_setting("EXACT_COUNT") + 1)
+            keys = self._read(cursor, expr, low, high, asked, table)
+            self._walks[(expr, low, high)] = (keys, asked)
+        return keys[:limit]
+
+    @staticmethod
+    def _read(cursor, expr: str, low: int, high: int, limit: int, table: str) -> list[int]:
+        cursor.execute(
+            f"SELECT rowid FROM {table} WHERE {table} MATCH %s AND rowid BETWEEN %s AND %s "
+            "ORDER BY rowid DESC LIMIT %s",
+            [expr, low, high, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
     def _newest_keys(self, cursor, expr: str, ranges, limit: int, offset: int = 0) -> list[int]:
         return self._newest(cursor, expr, ranges, limit, offset)
 
-    def _newest(self, cursor, expr: str, ranges, limit: int, offset: int = 0) -> list[int]:
+    def _newest(
+        self, cursor, expr: str, ranges, limit: int, offset: int = 0, *, table: str = FTS
+    ) -> list[int]:
         """Return the keys of the newest matches over every range, newest first."""
-        found: list[list[int]] = []
-        for low, high in ranges:
-            cursor.execute(
-                f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s AND rowid BETWEEN %s AND %s "
-                "ORDER BY rowid DESC LIMIT %s",
-                [expr, low, high, limit + offset],
-            )
-            found.append([r[0] for r in cursor.fetchall()])
+        found = [self._walk(cursor, expr, low, high, limit + offset, table) for low, high in ranges]
         if len(found) == 1:
             return found[0][offset:]
         merged = heapq.merge(*found, key=key_seconds, reverse=True)
@@ -434,15 +511,12 @@ class SearchBackend(RankedSearch):
 
     def _count(self, cursor, expr: str, ranges, bound: int = 0) -> tuple[int, bool]:
         bound = bound or search_setting("EXACT_COUNT")
-        total, exact = 0, True
+        total, exact, seen = 0, True, 0
         for low, high in ranges:
-            cursor.execute(
-                f"SELECT count(*), min(rowid), max(rowid) FROM (SELECT rowid FROM {FTS} "
-                f"WHERE {FTS} MATCH %s AND rowid BETWEEN %s AND %s ORDER BY rowid DESC LIMIT %s)",
-                # One past the bound tells "exactly the bound" from "more".
-                [expr, low, high, bound + 1],
-            )
-            found, last, first = cursor.fetchone()
+            # One past the bound tells "exactly the bound" from "more".
+            keys = self._walk(cursor, expr, low, high, bound + 1)
+            found = len(keys)
+            seen += found
             if found <= bound:
                 total += found
                 continue
@@ -451,11 +525,12 @@ class SearchBackend(RankedSearch):
             # oldest article (or the start of the date filter) ends the whole span.
             cursor.execute(f"SELECT min(doc) FROM {ENTRY} WHERE doc BETWEEN %s AND %s", [low, high])
             oldest = key_seconds(cursor.fetchone()[0] or low)
-            newest = key_seconds(first)
-            covered = max(1, newest - key_seconds(last))
+            newest = key_seconds(keys[0])
+            covered = max(1, newest - key_seconds(keys[-1]))
             total += max(found, about(found * max(1, newest - oldest) / covered))
             exact = False
-        return total, exact
+        # An estimate plus another edition's exact count must still read as an estimate.
+        return (total, True) if exact else (max(seen, about(total)), False)
 
     def count(self, query: Query, *, filters: Filters, now: dt.datetime) -> tuple[int, bool]:
         """Return the number of public matches (exact up to EXACT_COUNT) and whether exact."""
@@ -465,11 +540,21 @@ class SearchBackend(RankedSearch):
         with self.connection.cursor() as cursor:
             return self._count(cursor, expr, self._ranges(filters, now))
 
-    def _score(self, cursor, keys: list[int], units, idf: list[float], now) -> dict[int, float]:
+    def _score(
+        self,
+        cursor,
+        keys: list[int],
+        units,
+        idf: list[float],
+        now,
+        unchecked: set[int] = frozenset(),
+        excluded: list[tuple[str, str]] = (),
+    ) -> dict[int, float]:
         """Return BM25 x recency per key, counting terms in the stored term strings.
 
         Reading the terms is the cost (a few KB per article, ~17 us each), which
-        is why only a window of candidates is scored.
+        is why only a window of candidates is scored. Keys in ``unchecked`` that
+        hold an ``excluded`` needle (term or name key) are left out.
         """
         rows = []
         for start in range(0, len(keys), 500):
@@ -482,13 +567,19 @@ class SearchBackend(RankedSearch):
         if not rows:
             return {}
         avg_title = sum(len(r[1]) for r in rows) / len(rows) + 1
-        rows = [(k, t, zlib.decompress(b).decode(), n) for k, t, b, n in rows]
+        rows = [(k, t, _stored_terms(b), n) for k, t, b, n in rows]
         avg_body = sum(len(r[2]) for r in rows) / len(rows) + 1
         needles = [(f" {term} ", f" {name} " if name else "") for _, term, name in units]
+        weigh = recency_at(now)
         scores = {}
         for key, title, body, names in rows:
             title_len, body_len = len(title) + 1, len(body) + 1
             title, body, names = f" {title} ", f" {body} ", f" {names} "
+            if key in unchecked and any(
+                needle in title or needle in body or (name and name in names)
+                for needle, name in excluded
+            ):
+                continue
             score = 0.0
             for (needle, name), weight in zip(needles, idf, strict=True):
                 part = WEIGHTS["title"] * _saturate(title.count(needle), title_len, avg_title)
@@ -496,7 +587,7 @@ class SearchBackend(RankedSearch):
                 if name:
                     part += WEIGHTS["names"] * _saturate(names.count(name), 1, 1)
                 score += weight * part
-            scores[key] = score * recency(key, now)
+            scores[key] = score * weigh(key)
         return scores
 
     def _idf(self, cursor, units, ranges, filters: Filters) -> list[float]:
@@ -519,15 +610,19 @@ class SearchBackend(RankedSearch):
         complete = len(newest) < window
         candidates = dict.fromkeys(newest)
         title_expr = None if complete else _title_only(query, filters)
+        unchecked = set()
         if title_expr:
             # Many matches: also weigh the newest title matches, which the
-            # newest-matches window may have missed.
-            for key in self._newest(cursor, f"{title_expr} AND {expr}", ranges, window // 2):
-                candidates.setdefault(key)
-        units = _units(query)
-        scores = self._score(
-            cursor, list(candidates), units, self._idf(cursor, units, ranges, filters), now
-        )
+            # newest-matches window may have missed. The title table knows
+            # nothing of the body, so excluded words are checked when scoring.
+            for key in self._newest(cursor, title_expr, ranges, window // 2, table=TITLE):
+                if key not in candidates:
+                    candidates[key] = None
+                    unchecked.add(key)
+        units = _units(query.include)
+        idf = self._idf(cursor, units, ranges, filters)
+        excluded = _excluded_needles(query) if unchecked else []
+        scores = self._score(cursor, list(candidates), units, idf, now, unchecked, excluded)
         ranked = sorted(scores, key=scores.__getitem__, reverse=True)
         return ranked, complete, (min(newest, key=key_seconds) if newest else None)
 
@@ -545,17 +640,15 @@ class SearchBackend(RankedSearch):
         counts: Counter[int] = Counter()
         seen, exact = 0, True
         for low, high in ranges:
-            cursor.execute(
-                f"SELECT e.meta FROM (SELECT rowid AS doc FROM {FTS} "
-                f"WHERE {FTS} MATCH %s AND rowid BETWEEN %s AND %s ORDER BY rowid DESC LIMIT %s)"
-                f" AS m CROSS JOIN {ENTRY} AS e ON e.doc = m.doc",
-                [expr, low, high, window],
-            )
-            rows = cursor.fetchall()
-            seen += len(rows)
-            exact = exact and len(rows) < window
-            for (meta,) in rows:
-                counts.update(int(t[1:]) for t in meta.split() if t[0] == "s")
+            keys = self._walk(cursor, expr, low, high, window)
+            seen += len(keys)
+            exact = exact and len(keys) < window
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join(["%s"] * len(chunk))
+                cursor.execute(f"SELECT meta FROM {ENTRY} WHERE doc IN ({marks})", chunk)
+                for (meta,) in cursor.fetchall():
+                    counts.update(int(t[1:]) for t in meta.split() if t[0] == "s")
         if not exact:
             if filters.section is not None:
                 total = self._count(cursor, expr, ranges)[0]
