@@ -262,6 +262,13 @@ DASTAN_RATES: dict = {}
 DASTAN_REDIRECTS: dict = {}
 # Cache-Control per page type and the CDN purge hook (dastan/web/conf.py has the defaults).
 DASTAN_HTTP_CACHE: dict = {}
+# The purge address of the deploy/ nginx (http://127.0.0.1:8081): each commit purges the pages
+# it changed from nginx's cache. Another cache (a CDN) is set in DASTAN_HTTP_CACHE["PURGE"].
+if env.env_str("NGINX_PURGE_URL"):
+    DASTAN_HTTP_CACHE["PURGE"] = {
+        "BACKEND": "dastan.web.purge.nginx",
+        "OPTIONS": {"url": env.env_str("NGINX_PURGE_URL")},
+    }
 DASTAN_OPS = {
     "METRICS_TOKEN": env.env_str("METRICS_TOKEN", ""),
     "METRICS_ALLOWED_ADDRESSES": env.env_list("METRICS_ALLOWED_ADDRESSES", ["127.0.0.1", "::1"]),
