@@ -1,4 +1,4 @@
-"""The read-replica router: readers read from the replica, writes and what follows them from the primary.
+"""The read-replica router: readers read from the replica; writes and what follows, the primary.
 
 The "replica" here is a second connection to the test database (a second alias, as
 Django's primary/replica testing does with ``TEST["MIRROR"]``): each query is recorded with
