@@ -100,21 +100,26 @@ TEMPLATES = [
 DATABASE_URL = env.env_str("DATABASE_URL", "")
 
 
+def _postgresql(address: str) -> dict:
+    """Return the connection settings of a ``postgresql://user:pass@host:port/name`` URL."""
+    from urllib.parse import unquote, urlparse
+
+    url = urlparse(address)
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(url.path.lstrip("/")),
+        "USER": unquote(url.username or ""),
+        "PASSWORD": unquote(url.password or ""),
+        "HOST": url.hostname or "",
+        "PORT": str(url.port or ""),
+        "CONN_MAX_AGE": 60,
+    }
+
+
 def _database() -> dict:
     """Return the default database: PostgreSQL from DASTAN_DATABASE_URL, else SQLite."""
     if DATABASE_URL.startswith(("postgres://", "postgresql://")):
-        from urllib.parse import unquote, urlparse
-
-        url = urlparse(DATABASE_URL)
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(url.path.lstrip("/")),
-            "USER": unquote(url.username or ""),
-            "PASSWORD": unquote(url.password or ""),
-            "HOST": url.hostname or "",
-            "PORT": str(url.port or ""),
-            "CONN_MAX_AGE": 60,
-        }
+        return _postgresql(DATABASE_URL)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": VAR_DIR / "dastan.sqlite3",
@@ -135,6 +140,22 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+# A PostgreSQL read replica (streaming replication of the primary): reader pages read from it,
+# writes and whatever a request reads after writing go to the primary (dastan/ops/routers.py).
+# Unset, there is one database and no router.
+REPLICA_DATABASE_URL = env.env_str("REPLICA_DATABASE_URL", "")
+DATABASE_ROUTERS: list[str] = []
+if REPLICA_DATABASE_URL:
+    if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "DASTAN_REPLICA_DATABASE_URL needs DASTAN_DATABASE_URL on PostgreSQL: a replica "
+            "replicates a PostgreSQL primary"
+        )
+    # In tests the replica is the primary's test database (Django's primary/replica testing).
+    DATABASES["replica"] = {**_postgresql(REPLICA_DATABASE_URL), "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["dastan.ops.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.env_str("REDIS_URL", "")
@@ -241,6 +262,13 @@ DASTAN_RATES: dict = {}
 DASTAN_REDIRECTS: dict = {}
 # Cache-Control per page type and the CDN purge hook (dastan/web/conf.py has the defaults).
 DASTAN_HTTP_CACHE: dict = {}
+# The purge address of the deploy/ nginx (http://127.0.0.1:8081): each commit purges the pages
+# it changed from nginx's cache. Another cache (a CDN) is set in DASTAN_HTTP_CACHE["PURGE"].
+if env.env_str("NGINX_PURGE_URL"):
+    DASTAN_HTTP_CACHE["PURGE"] = {
+        "BACKEND": "dastan.web.purge.nginx",
+        "OPTIONS": {"url": env.env_str("NGINX_PURGE_URL")},
+    }
 DASTAN_OPS = {
     "METRICS_TOKEN": env.env_str("METRICS_TOKEN", ""),
     "METRICS_ALLOWED_ADDRESSES": env.env_list("METRICS_ALLOWED_ADDRESSES", ["127.0.0.1", "::1"]),

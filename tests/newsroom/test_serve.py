@@ -53,6 +53,15 @@ class ServeTests:
         assert argv[argv.index("--workers") + 1] == "3"
         assert "DASTAN_DEBUG" not in environ
 
+    def test_gthread_by_default_and_sync_on_request(self, execve, var_dir):
+        """gthread won the app-server measurement (docs/benchmarks.md); sync stays a choice."""
+        argv, environ = serve("--addr", free_address())
+        assert argv[argv.index("--worker-class") + 1] == "gthread"
+        assert argv[argv.index("--threads") + 1] == "8"
+        argv, environ = serve("--addr", free_address(), "--server", "sync")
+        assert argv[argv.index("--worker-class") + 1] == "sync"
+        assert "--threads" not in argv
+
     def test_gunicorn_gets_a_socket_already_listening(self, execve, var_dir):
         addr = free_address()
         argv, environ = serve("--addr", addr)

@@ -4,6 +4,10 @@ The listening socket is bound here and handed to gunicorn (``--bind fd://N``): a
 port is then one clear message and exit status 1, not gunicorn's five retries. Gunicorn's
 master also starts ``dastan worker`` (``dastan/ops/gunicorn_conf.py``), so the embedded
 setup runs its jobs without cron.
+
+``--server`` picks gunicorn's worker type: ``gthread`` (the default: threads in each
+process, so a reader never queues behind another's slow request; the figures are in
+docs/benchmarks.md, "App servers") or ``sync`` (one request per process at a time).
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+# ``--server``: gunicorn's worker class for each choice.
+WORKER_CLASSES = {"gthread": "gthread", "sync": "sync"}
 
 
 def address_split(addr: str) -> tuple[str, int]:
@@ -63,6 +70,15 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000", help="host:port to bind.")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes.")
         parser.add_argument(
+            "--server",
+            choices=sorted(WORKER_CLASSES),
+            default="gthread",
+            help="gunicorn's worker type: gthread (threads in each process) or sync.",
+        )
+        parser.add_argument(
+            "--threads", type=int, default=8, help="Threads in each process (gthread)."
+        )
+        parser.add_argument(
             "--no-worker",
             action="store_true",
             help="Do not start dastan worker (the jobs) beside gunicorn: one runs elsewhere.",
@@ -78,7 +94,11 @@ class Command(BaseCommand):
             argv, environ = self.development_server(options["addr"])
         else:
             argv, environ = self.gunicorn(
-                options["addr"], options["workers"], jobs=not options["no_worker"]
+                options["addr"],
+                options["workers"],
+                jobs=not options["no_worker"],
+                server=options["server"],
+                threads=options["threads"],
             )
         sys.stdout.flush()
         sys.stderr.flush()
@@ -91,7 +111,9 @@ class Command(BaseCommand):
         argv = [sys.executable, "-m", "dastan", "runserver", addr, "--noreload"]
         return argv, {**os.environ, "DASTAN_DEBUG": "1"}
 
-    def gunicorn(self, addr: str, workers: int, *, jobs: bool) -> tuple[list[str], dict[str, str]]:
+    def gunicorn(
+        self, addr: str, workers: int, *, jobs: bool, server: str = "gthread", threads: int = 8
+    ) -> tuple[list[str], dict[str, str]]:
         """Return the command for gunicorn serving ``dastan.web.wsgi_static`` on a bound socket."""
         if settings.DEBUG:
             self.stderr.write(
@@ -117,7 +139,11 @@ class Command(BaseCommand):
             f"fd://{sock.fileno()}",
             "--workers",
             str(workers),
+            "--worker-class",
+            WORKER_CLASSES[server],
         ]
+        if server == "gthread":
+            argv += ["--threads", str(threads)]
         return argv, environ
 
     def metrics_directory(self) -> Path:
