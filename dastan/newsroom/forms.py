@@ -229,6 +229,16 @@ class ArticleAdminForm(forms.ModelForm):
         )
 
 
+class AutosaveForm(forms.Form):
+    """The text fields the article form's script autosaves, checked as the article's own."""
+
+    title = forms.CharField(required=False, max_length=300, strip=False)
+    standfirst = forms.CharField(required=False, strip=False)
+    body = forms.CharField(required=False, strip=False)
+    excerpt = forms.CharField(required=False, strip=False)
+    opened_version = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+
+
 class VersionCompareForm(forms.Form):
     """Two of an article's version numbers to compare (``?old=3&new=5`` on the versions page)."""
 
