@@ -18,7 +18,7 @@ from dastan.content.revisions import TEXT_FIELDS
 from dastan.newsroom.diffs import FieldDiff, versions_diff
 from dastan.newsroom.preferences import staff_languages
 from dastan.newsroom.twofactor import totp_device_get
-from dastan.rendering.autop import autop
+from dastan.rendering import prepare_body
 
 
 class StaffAuthenticationForm(AdminAuthenticationForm):
@@ -159,11 +159,12 @@ class ArticleAdminForm(forms.ModelForm):
     def clean_body(self) -> str:
         """Make paragraphs of blank-line-separated text, by the one rule: WordPress's wpautop.
 
-        What a rich-text editor sends is already in paragraphs, which autop leaves as they
-        are; text typed in the plain textarea (no JavaScript) gets them here.
+        What the rich-text editor sends is already in paragraphs, which autop leaves as they
+        are; text typed in the plain textarea (no JavaScript) gets them here. Word and
+        Google Docs markup pasted anywhere is made plain and the whole body sanitised
+        (``rendering.prepare_body``), so the stored body is what readers see.
         """
-        body = self.cleaned_data.get("body") or ""
-        return autop(body).strip() if body.strip() else ""
+        return prepare_body(self.cleaned_data.get("body") or "")
 
     def clean_published_at(self):
         when = self.cleaned_data.get("published_at")

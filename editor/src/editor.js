@@ -10,12 +10,14 @@ import { TableKit } from "@tiptap/extension-table";
 import { Embed, Figure, MORE_MARK, PullQuote, ReadMore, embedProvider } from "./nodes.js";
 import { cleanPastedHTML } from "./paste.js";
 
-const MORE_COMMENT = /<!--\s*more\b[\s\S]*?-->/gi;
+const MORE_COMMENT = /(?:<p>\s*)?<!--\s*more\b[\s\S]*?-->(?:\s*<\/p>)?/gi;
+// autop leaves a shortcode alone on its line without its paragraph; the editor reads it in one.
+const EMBED_LINE = /^[ \t]*(\[embed\][^\n<]*?\[\/embed\])[ \t]*$/gim;
 // What must survive the editor's reading of a stored body, counted before and after.
 const COUNTED = ["img", "iframe", "video", "audio", "table", "a[href]", "li", "blockquote", "h1,h2,h3,h4,h5,h6", "pre"];
 
 function toEditor(html) {
-  return html.replace(MORE_COMMENT, MORE_MARK);
+  return html.replace(MORE_COMMENT, MORE_MARK).replace(EMBED_LINE, "<p>$1</p>");
 }
 
 function fromEditor(html) {
