@@ -156,7 +156,16 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
         ),
         (
             gettext_lazy("Publishing"),
-            {"fields": ["status", "published_at", "is_featured", "is_listed", "review_note"]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "is_featured",
+                    "is_listed",
+                    "breaking_until",
+                    "review_note",
+                ]
+            },
         ),
         (gettext_lazy("Filing"), {"fields": ["section", "sections", "tags", "places"]}),
         (
@@ -402,7 +411,14 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not services.can_publish(request.user):
-            fields += ["status", "published_at", "is_featured", "revision_note", "review_note"]
+            fields += [
+                "status",
+                "published_at",
+                "is_featured",
+                "breaking_until",
+                "revision_note",
+                "review_note",
+            ]
         return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -131,6 +131,7 @@ class ArticleAdminForm(forms.ModelForm):
             "published_at",
             "is_featured",
             "is_listed",
+            "breaking_until",
             "section",
             "sections",
             "tags",
