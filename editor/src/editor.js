@@ -29,7 +29,8 @@ function fromEditor(html) {
 }
 
 function profile(html) {
-  const doc = new DOMParser().parseFromString(html, "text/html");
+  // Blocks with and without line breaks between them read the same.
+  const doc = new DOMParser().parseFromString(html.replace(/>\s*</g, "> <"), "text/html");
   const text = (doc.body.textContent || "").replace(/\s+/g, " ").trim();
   return [text, ...COUNTED.map((selector) => doc.body.querySelectorAll(selector).length)].join("|");
 }
@@ -91,7 +92,7 @@ function start(textarea) {
         code: false,
         link: {
           openOnClick: false,
-          autolink: true,
+          autolink: false,
           defaultProtocol: "https",
           protocols: ["mailto", "tel"],
           HTMLAttributes: { rel: null, target: null, class: null },
