@@ -87,7 +87,7 @@ def prepare_body(html: str) -> str:
     head, *rest = MORE_BREAK.split(html)
     parts = [_EMPTY_PARAGRAPH.sub("", sanitize_html(part)) for part in (head, "".join(rest))]
     cleaned = "\n<!--more-->\n".join(parts) if rest else parts[0]
-    return _MORE_PARAGRAPH.sub(r"\1", autop(cleaned)).strip()
+    return _EMPTY_PARAGRAPH.sub("", _MORE_PARAGRAPH.sub(r"\1", autop(cleaned))).strip()
 
 
 def render_body(

@@ -30,6 +30,8 @@ _ITALIC = re.compile(r"font-style\s*:\s*italic", re.I)
 _NORMAL_WEIGHT = re.compile(r"font-weight\s*:\s*(?:normal|[1-4]00)", re.I)
 _ORDERED = re.compile(r"^[0-9a-zA-Z]{1,4}[.)]$")
 _HEADINGS = {"h1": "h2", "h5": "h4", "h6": "h4"}
+# Characters XML (and so lxml) refuses; no clipboard text needs them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def is_pasted(html: str) -> bool:
@@ -91,8 +93,12 @@ def tidy_pasted(html: str) -> str:
     """
     if not html or not is_pasted(html):
         return html
-    html = _CONDITIONAL.sub("", html)
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    html = _CONTROL.sub("", _CONDITIONAL.sub("", html))
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (ValueError, etree.ParserError):
+        # Not HTML lxml can read: the sanitiser, which runs next, still cleans it.
+        return html
     for element in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
         if not (element.text or "").strip().startswith("more"):
             element.drop_tree()
@@ -110,5 +116,9 @@ def tidy_pasted(html: str) -> str:
     _styled_spans(root)
     for element in list(root.iter(*_HEADINGS)):
         element.tag = _HEADINGS[element.tag]
+    for element in root.iter():
+        # Docs marks every block dir="ltr": the page's direction already says so.
+        if isinstance(element.tag, str):
+            element.attrib.pop("dir", None)
     inner = lxml.html.tostring(root, encoding="unicode")
     return inner[len("<div>") : -len("</div>")]
