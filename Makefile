@@ -12,7 +12,12 @@ POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/dastan
 PO := $(wildcard dastan/locale/*/LC_MESSAGES/django.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: demo test test-sqlite test-postgres browser lint format bench clean messages
+.PHONY: demo test test-sqlite test-postgres browser editor lint format bench clean messages
+
+# The body's rich-text editor (docs/newsroom.md): npm packages pinned by editor/package-lock.json,
+# bundled by esbuild into a static file that is built here, never committed.
+EDITOR_JS := dastan/newsroom/static/newsroom/build/editor.js
+EDITOR_NPM := editor/node_modules/.ci-stamp
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || (echo "Dastan needs Python >= 3.11" && exit 1)
@@ -28,7 +33,30 @@ $(MO): %.mo: %.po $(STAMP)
 messages: $(STAMP)
 	cd dastan && DJANGO_SETTINGS_MODULE=dastan.settings.test ../$(BIN)/dastan makemessages --all --no-obsolete
 
-demo: $(STAMP) $(MO)
+$(EDITOR_NPM): editor/package.json editor/package-lock.json
+	@if ! command -v npm >/dev/null || ! command -v node >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing nodejs and npm to build the body editor (apt-get)"; \
+	    apt-get install -y nodejs npm >/dev/null 2>&1 \
+	      || { apt-get update >/dev/null && apt-get install -y nodejs npm >/dev/null; } \
+	      || { echo "apt-get could not install nodejs and npm"; exit 1; }; \
+	  else \
+	    echo "The body editor is built with Node.js (18 or newer) and npm, and they are missing."; \
+	    echo "Install them (Debian: sudo apt-get install nodejs npm) and run make again."; \
+	    exit 1; \
+	  fi; \
+	fi
+	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 18 ? 1 : 0)' \
+	  || { echo "The body editor needs Node.js 18 or newer; this is $$(node --version)."; exit 1; }
+	cd editor && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(EDITOR_JS): $(EDITOR_NPM) $(wildcard editor/src/*.js)
+	cd editor && npm run --silent build
+
+editor: $(EDITOR_JS)
+
+demo: $(STAMP) $(MO) $(EDITOR_JS)
 	@DASTAN_DEBUG=0 $(BIN)/dastan demo --addr $(ADDR)
 
 test: test-sqlite test-postgres
@@ -51,7 +79,7 @@ browser:
 	fi
 
 # DASTAN_TEST_REQUIRE_BROWSER: a browser test that cannot start Chromium fails, never skips.
-test-sqlite: $(STAMP) $(MO) browser
+test-sqlite: $(STAMP) $(MO) $(EDITOR_JS) browser
 	DASTAN_TEST_REQUIRE_BROWSER=1 $(BIN)/pytest
 
 test-postgres: $(STAMP) $(MO)
@@ -69,4 +97,4 @@ bench: $(STAMP) $(MO)
 	$(BIN)/python bench/pages.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache editor/node_modules dastan/newsroom/static/newsroom/build

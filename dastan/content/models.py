@@ -299,6 +299,14 @@ class Article(models.Model):
         "never in listings.",
         verbose_name=_("is listed"),
     )
+    # Breaking news: while now is before this time (and the article is public), every reader
+    # page of its edition carries a banner linking to it (web/templatetags/breaking.py).
+    breaking_until = CalendarSafeDateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("Breaking news: a banner on every page links here until this time."),
+        verbose_name=_("breaking news until"),
+    )
     featured_image = VerifiedImageField(
         upload_to="images/%Y/%m/", blank=True, verbose_name=_("featured image")
     )
@@ -338,6 +346,12 @@ class Article(models.Model):
         # Listings walk these newest-first and stop after a page; an index that
         # starts with status would need a sort, since "public" is two statuses.
         indexes = [
+            # Every reader page asks for its edition's breaking story: only flagged rows here.
+            models.Index(
+                fields=["language", "breaking_until"],
+                name="article_breaking",
+                condition=models.Q(breaking_until__isnull=False),
+            ),
             # The sitemap index counts an edition's public articles per month and finds each
             # month's newest change from this index alone, without reading article rows.
             models.Index(

@@ -247,3 +247,22 @@ def next_scheduled_at() -> dt.datetime | None:
         .values_list("published_at", flat=True)
         .first()
     )
+
+
+def articles_breaking(*, edition: str) -> list[Article]:
+    """Return the edition's flagged stories still breaking: public ones and scheduled ones.
+
+    One query (over the partial index of flagged rows): the banner shows the newest public
+    one and holds until it ends or a scheduled one comes due.
+    """
+    now = timezone.now()
+    return list(
+        Article.objects.filter(
+            language=edition,
+            breaking_until__gt=now,
+            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
+            published_at__isnull=False,
+        )
+        .order_by("-published_at", "-pk")
+        .only("pk", "title", "slug", "language", "published_at", "breaking_until", "status")
+    )

@@ -200,7 +200,11 @@ def _on_article_saving(sender, instance, raw=False, **kwargs) -> None:
 
     if instance.pk is None:
         instance._versioning_before = None
+        instance._breaking_before = None
         return
+    instance._breaking_before = (
+        Article.objects.filter(pk=instance.pk).values_list("breaking_until", flat=True).first()
+    )
     instance._versioning_before = (
         Article.objects.filter(pk=instance.pk)
         .values_list("language", "section_id", "translation_group", "published_at")
@@ -220,12 +224,18 @@ def _on_article_saved(sender, instance, raw=False, **kwargs) -> None:
         if section_id:
             keys.add(listing_key("section", section_id))
     keys.update(article_keys([instance.pk], groups=groups, editions=editions))
+    if instance.breaking_until or getattr(instance, "_breaking_before", None):
+        # The banner on every page of the editions it is (or was) in.
+        keys.update(edition_key("breaking", code) for code in {instance.language, *editions})
     versions_bump(keys)
 
 
 def _on_article_deleting(sender, instance, **kwargs) -> None:
     """Bump while the links still exist (they are deleted with the article)."""
-    versions_bump(article_keys([instance.pk]))
+    keys = article_keys([instance.pk])
+    if instance.breaking_until:
+        keys.add(edition_key("breaking", instance.language))
+    versions_bump(keys)
 
 
 def _on_byline_changed(sender, instance, **kwargs) -> None:

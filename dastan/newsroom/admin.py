@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -36,7 +37,7 @@ from dastan.content.models import (
     Tag,
 )
 from dastan.content.signals import articles_changed
-from dastan.newsroom import editing
+from dastan.newsroom import autosave, editing
 from dastan.newsroom.changelist import (
     DateSafeChangeList,
     PublishedYearFilter,
@@ -55,6 +56,7 @@ from dastan.newsroom.translations import (
 )
 from dastan.search.indexing import index_deferred
 
+EDITOR_SCRIPT = "newsroom/build/editor.js"
 # The change page lists this many of the newest versions; the versions page lists all.
 RECENT_VERSIONS = 10
 # The statuses a change form may submit for review.
@@ -154,7 +156,16 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
         ),
         (
             gettext_lazy("Publishing"),
-            {"fields": ["status", "published_at", "is_featured", "is_listed", "review_note"]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "is_featured",
+                    "is_listed",
+                    "breaking_until",
+                    "review_note",
+                ]
+            },
         ),
         (gettext_lazy("Filing"), {"fields": ["section", "sections", "tags", "places"]}),
         (
@@ -190,7 +201,19 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
             # Django's "perhaps it was deleted" redirect would still answer; a writer gets a
             # 404, whether the article is someone's draft or does not exist.
             raise Http404("No such article")
+        if article is not None and autosave.autosave_requested(request):
+            kept = autosave.autosave_get(user=request.user, article=article)
+            if kept is not None:
+                autosave.autosave_apply(article, kept)
         return article
+
+    def get_changeform_initial_data(self, request) -> dict:
+        initial = super().get_changeform_initial_data(request)
+        if autosave.autosave_requested(request):
+            kept = autosave.autosave_get(user=request.user, article=None)
+            if kept is not None:
+                initial.update({name: getattr(kept, name) for name in autosave.FIELDS})
+        return initial
 
     def view_on_site(self, obj: Article) -> str:
         if obj.is_public:
@@ -229,6 +252,9 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["seo_title_chars"] = newsroom_setting("SEO_TITLE_CHARS")
         context["seo_description_chars"] = newsroom_setting("SEO_DESCRIPTION_CHARS")
+        # Built by `make editor`; without it the body stays a textarea (docs/newsroom.md).
+        context["editor_script"] = EDITOR_SCRIPT if finders.find(EDITOR_SCRIPT) else None
+        context.update(autosave.autosave_context(request, obj))
         if obj is not None:
             # Drawn by admin/content/article/change_form.html inside the change form.
             context["translations_panel"] = translations_panel(
@@ -385,7 +411,14 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not services.can_publish(request.user):
-            fields += ["status", "published_at", "is_featured", "revision_note", "review_note"]
+            fields += [
+                "status",
+                "published_at",
+                "is_featured",
+                "breaking_until",
+                "revision_note",
+                "review_note",
+            ]
         return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -445,6 +478,9 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
             )
         revisions.article_version_create(form.instance, user=request.user)
         editing.editing_clear(form.instance, request.user)
+        autosave.autosave_clear(user=request.user, article=form.instance)
+        if not change:
+            autosave.autosave_clear(user=request.user, article=None)
         self._move_in_review(request, form)
 
     def _move_in_review(self, request: HttpRequest, form) -> None:

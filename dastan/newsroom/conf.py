@@ -13,6 +13,8 @@ DEFAULTS: dict[str, Any] = {
     "EDITING_WINDOW": 300,
     # Seconds between an open change form's heartbeats (well under EDITING_WINDOW).
     "EDITING_HEARTBEAT": 60,
+    # Seconds between autosaves of an open article form's working copy (only when it changed).
+    "AUTOSAVE_SECONDS": 5,
     # The lengths the change form counts the title and standfirst against, live: about what
     # search results show of a title and of a description before cutting it.
     "SEO_TITLE_CHARS": 60,

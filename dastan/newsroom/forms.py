@@ -18,7 +18,7 @@ from dastan.content.revisions import TEXT_FIELDS
 from dastan.newsroom.diffs import FieldDiff, versions_diff
 from dastan.newsroom.preferences import staff_languages
 from dastan.newsroom.twofactor import totp_device_get
-from dastan.rendering.autop import autop
+from dastan.rendering import prepare_body
 
 
 class StaffAuthenticationForm(AdminAuthenticationForm):
@@ -131,6 +131,7 @@ class ArticleAdminForm(forms.ModelForm):
             "published_at",
             "is_featured",
             "is_listed",
+            "breaking_until",
             "section",
             "sections",
             "tags",
@@ -159,11 +160,12 @@ class ArticleAdminForm(forms.ModelForm):
     def clean_body(self) -> str:
         """Make paragraphs of blank-line-separated text, by the one rule: WordPress's wpautop.
 
-        What a rich-text editor sends is already in paragraphs, which autop leaves as they
-        are; text typed in the plain textarea (no JavaScript) gets them here.
+        What the rich-text editor sends is already in paragraphs, which autop leaves as they
+        are; text typed in the plain textarea (no JavaScript) gets them here. Word and
+        Google Docs markup pasted anywhere is made plain and the whole body sanitised
+        (``rendering.prepare_body``), so the stored body is what readers see.
         """
-        body = self.cleaned_data.get("body") or ""
-        return autop(body).strip() if body.strip() else ""
+        return prepare_body(self.cleaned_data.get("body") or "")
 
     def clean_published_at(self):
         when = self.cleaned_data.get("published_at")
@@ -227,6 +229,16 @@ class ArticleAdminForm(forms.ModelForm):
             or "status" in self.changed_data
             or "published_at" in self.changed_data
         )
+
+
+class AutosaveForm(forms.Form):
+    """The text fields the article form's script autosaves, checked as the article's own."""
+
+    title = forms.CharField(required=False, max_length=300, strip=False)
+    standfirst = forms.CharField(required=False, strip=False)
+    body = forms.CharField(required=False, strip=False)
+    excerpt = forms.CharField(required=False, strip=False)
+    opened_version = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
 
 
 class VersionCompareForm(forms.Form):

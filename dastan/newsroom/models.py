@@ -43,3 +43,37 @@ class EditingMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.article_id}"
+
+
+class Autosave(models.Model):
+    """A staff member's unsaved working copy of an article's text, kept by the form's script.
+
+    Private to its author: not a version, not a public change. ``article`` is empty for a
+    new article not yet saved (one such row per person). ``base_version`` is the article's
+    ``lock_version`` the form was opened at, so restoring the copy goes through the form's
+    optimistic locking like any other edit.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(
+        "content.Article", null=True, on_delete=models.CASCADE, related_name="autosaves"
+    )
+    base_version = models.PositiveIntegerField(null=True)
+    title = models.CharField(max_length=300, blank=True)
+    standfirst = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    excerpt = models.TextField(blank=True)
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="autosave_unique"),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(article__isnull=True),
+                name="autosave_new_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.article_id or 'a new article'}"

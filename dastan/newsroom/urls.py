@@ -6,6 +6,14 @@ app_name = "newsroom"
 urlpatterns = [
     path("newsroom/preview/<int:pk>/", views.preview, name="preview"),
     path("newsroom/editing/<int:pk>/", views.editing_heartbeat, name="editing_heartbeat"),
+    path("newsroom/autosave/<int:pk>/", views.autosave, name="autosave"),
+    path(
+        "newsroom/autosave/<int:pk>/discard/",
+        views.autosave_discard,
+        name="autosave_discard",
+    ),
+    path("newsroom/autosave/new/", views.autosave, name="autosave_new"),
+    path("newsroom/autosave/new/discard/", views.autosave_discard, name="autosave_new_discard"),
     path("newsroom/two-factor/", views.twofactor, name="twofactor"),
     path("newsroom/language/", views.language, name="language"),
 ]

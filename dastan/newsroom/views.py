@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -20,8 +20,9 @@ from django.views.decorators.http import require_POST
 
 from dastan.content import selectors, services
 from dastan.content.models import Article, local_datetime
+from dastan.newsroom.autosave import autosave_clear, autosave_store
 from dastan.newsroom.editing import editing_mark
-from dastan.newsroom.forms import StaffLanguageForm, TOTPEnrolmentForm
+from dastan.newsroom.forms import AutosaveForm, StaffLanguageForm, TOTPEnrolmentForm
 from dastan.newsroom.preferences import staff_language_get, staff_language_set
 from dastan.newsroom.twofactor import (
     totp_device_get,
@@ -43,6 +44,56 @@ def editing_heartbeat(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only someone who may edit the article marks it as being edited.")
     editing_mark(article, request.user)
     return HttpResponse(status=204)
+
+
+def _editable_article(request: HttpRequest, pk: int | None) -> Article | None:
+    """Return the article ``pk`` if the caller may edit it (None: a new article they may add)."""
+    if pk is None:
+        if not request.user.has_perm("content.add_article"):
+            raise PermissionDenied("You cannot create articles.")
+        return None
+    article = Article.objects.filter(pk=pk).first()
+    if article is None or not services.can_view(request.user, article):
+        raise Http404("No such article")
+    if not services.can_edit(request.user, article):
+        raise PermissionDenied("You cannot edit this article.")
+    return article
+
+
+@never_cache
+@staff_member_required
+@require_POST
+def autosave(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Keep the caller's working copy of an article's text (a new article's when no ``pk``).
+
+    Always kept, so nothing typed is lost; answered 409 when the article was saved by
+    someone since the form was opened (``opened_version``), for the page to say so.
+    """
+    article = _editable_article(request, pk)
+    form = AutosaveForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    opened = form.cleaned_data["opened_version"]
+    kept = autosave_store(
+        user=request.user, article=article, base_version=opened, texts=form.cleaned_data
+    )
+    stored = article.lock_version if article is not None else None
+    conflict = article is not None and opened is not None and opened != stored
+    answer = {"saved_at": kept.saved_at.isoformat(), "conflict": conflict, "lock_version": stored}
+    return JsonResponse(answer, status=409 if conflict else 200)
+
+
+@never_cache
+@staff_member_required
+@require_POST
+def autosave_discard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Forget the caller's working copy and go back to the form as stored."""
+    article = _editable_article(request, pk)
+    autosave_clear(user=request.user, article=article)
+    messages.info(request, _("The autosaved copy was discarded."))
+    if article is None:
+        return redirect("admin:content_article_add")
+    return redirect("admin:content_article_change", article.pk)
 
 
 @staff_member_required

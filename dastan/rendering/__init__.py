@@ -17,9 +17,11 @@ Pure text in, text out: nothing here imports Django or the rest of Dastan.
 
 from __future__ import annotations
 
+import re
+
 from dastan.rendering.autop import autop, shortcode_unautop
 from dastan.rendering.embeds import autoembed, render_embed
-from dastan.rendering.excerpts import clip_text, make_excerpt, plain_text
+from dastan.rendering.excerpts import MORE_BREAK, clip_text, make_excerpt, plain_text
 from dastan.rendering.media import (
     AttachmentResolver,
     attachment_ids,
@@ -29,6 +31,7 @@ from dastan.rendering.media import (
     render_gallery,
     render_video,
 )
+from dastan.rendering.paste import tidy_pasted
 from dastan.rendering.reading import reading_time
 from dastan.rendering.sanitize import sanitize_html
 from dastan.rendering.shortcodes import Shortcode, ShortcodeRegistry, default_registry
@@ -43,6 +46,7 @@ __all__ = [
     "default_registry",
     "make_excerpt",
     "plain_text",
+    "prepare_body",
     "reading_time",
     "register_builtins",
     "render_body",
@@ -62,6 +66,28 @@ def register_builtins(registry: ShortcodeRegistry) -> None:
 
 
 register_builtins(default_registry)
+
+
+_MORE_PARAGRAPH = re.compile(r"<p>\s*(<!--more-->)\s*</p>")
+_MORE_WRAPPED = re.compile(r"<p>\s*<!--\s*more\b[^>]*?-->\s*</p>", re.IGNORECASE)
+_EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
+
+
+def prepare_body(html: str) -> str:
+    """Return a body as the desk stores it: pasted Word/Docs markup made plain, sanitised,
+    in paragraphs (``autop``), with its "read more" break kept between blocks.
+
+    The display pipeline sanitises again (``render_body``); doing it on save too means
+    what is stored, and what the versions' diffs show, is what readers get.
+    """
+    if not html.strip():
+        return ""
+    html = _MORE_WRAPPED.sub("<!--more-->", tidy_pasted(html))
+    # The sanitiser drops comments: each side of the (first) break is cleaned on its own.
+    head, *rest = MORE_BREAK.split(html)
+    parts = [_EMPTY_PARAGRAPH.sub("", sanitize_html(part)) for part in (head, "".join(rest))]
+    cleaned = "\n<!--more-->\n".join(parts) if rest else parts[0]
+    return _EMPTY_PARAGRAPH.sub("", _MORE_PARAGRAPH.sub(r"\1", autop(cleaned))).strip()
 
 
 def render_body(

@@ -1,10 +1,12 @@
-"""Video embeds from YouTube and Vimeo, without tracking by default.
+"""Video embeds from YouTube and Vimeo, without tracking by default; social posts as cards.
 
 ``[embed]URL[/embed]`` and a known video URL alone on its line become an
 iframe from youtube-nocookie.com or player.vimeo.com with ``dnt=1``: both
-players set no tracking cookies until the reader presses play. Other URLs
-stay links: Dastan runs no oEmbed discovery, so no page ever loads scripts
-from a host nobody vetted.
+players set no tracking cookies until the reader presses play. A post on X
+(Twitter), Telegram or Instagram in ``[embed]`` becomes a quoted link card
+naming the network and account: their own embeds need their scripts, and
+Dastan runs no oEmbed discovery, so no page ever loads scripts from a host
+nobody vetted. Other URLs stay links.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.utils.translation import gettext
 from dastan.rendering.markup import HTML_MARKUP, attrs, escape, safe_url, to_int
 from dastan.rendering.shortcodes import Shortcode, ShortcodeRegistry
 
-__all__ = ["Video", "autoembed", "embed_html", "find_video", "render_embed"]
+__all__ = ["Post", "Video", "autoembed", "embed_html", "find_post", "find_video", "render_embed"]
 
 _YOUTUBE_HOSTS = frozenset(
     {
@@ -104,9 +106,46 @@ def _vimeo(path: str, query: dict[str, list[str]]) -> Video | None:
     return Video("vimeo", src, gettext("Vimeo video"))
 
 
+class Post(NamedTuple):
+    """A post on a social network, shown as a link card."""
+
+    provider: str
+    url: str
+    label: str
+
+
+_X_POST = re.compile(r"^/([A-Za-z0-9_]{1,15})/status(?:es)?/(\d{1,25})/?$")
+_TELEGRAM_POST = re.compile(r"^/(?:s/)?([A-Za-z][A-Za-z0-9_]{3,31})/(\d{1,12})/?$")
+_INSTAGRAM_POST = re.compile(r"^/(?:[A-Za-z0-9_.]{1,30}/)?(?:p|reel|tv)/([A-Za-z0-9_-]{5,40})/?$")
+
+
+def find_post(url: str) -> Post | None:
+    """Return the X (Twitter), Telegram or Instagram post at ``url``, or None."""
+    parts = urlsplit(safe_url(url))
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("mobile.")
+    if parts.scheme not in {"http", "https"}:
+        return None
+    if host in {"x.com", "twitter.com"} and (match := _X_POST.match(parts.path)):
+        address = f"https://x.com/{match.group(1)}/status/{match.group(2)}"
+        return Post("x", address, gettext("Post by @%(account)s on X") % {"account": match[1]})
+    if host in {"t.me", "telegram.me"} and (match := _TELEGRAM_POST.match(parts.path)):
+        address = f"https://t.me/{match.group(1)}/{match.group(2)}"
+        label = gettext("Post in @%(account)s on Telegram") % {"account": match[1]}
+        return Post("telegram", address, label)
+    if host == "instagram.com" and (match := _INSTAGRAM_POST.match(parts.path)):
+        address = f"https://www.instagram.com/p/{match.group(1)}/"
+        return Post("instagram", address, gettext("Post on Instagram"))
+    return None
+
+
 def embed_html(url: str, *, width: int | None = None, height: int | None = None) -> str:
-    """Return an embedded player for ``url``, a link if the host is unknown."""
+    """Return an embedded player for ``url``, a post's card, or a link if the host is unknown."""
     video = find_video(url)
+    post = find_post(url) if video is None else None
+    if post is not None:
+        link = f"<a{attrs(href=post.url)}>{escape(post.label)}</a>"
+        quote = f"<blockquote{attrs(cite=post.url)}><p>{link}</p></blockquote>"
+        return f'<figure class="embed embed-{post.provider}">{quote}</figure>'
     if video is None:
         href = safe_url(url)
         return f"<a{attrs(href=href)}>{escape(href)}</a>" if href else escape(url)

@@ -15,7 +15,24 @@ import regex
 
 from dastan.rendering.shortcodes import ShortcodeRegistry
 
-__all__ = ["MEDIA_SHORTCODES", "clip_text", "make_excerpt", "plain_text"]
+__all__ = [
+    "MEDIA_SHORTCODES",
+    "MORE_BREAK",
+    "clip_text",
+    "make_excerpt",
+    "plain_text",
+    "split_more",
+]
+
+MORE_BREAK = re.compile(r"<!--\s*more\b.*?-->", re.DOTALL | re.IGNORECASE)
+"""WordPress's "read more" break (``<!--more-->``, the editor's Read more button)."""
+
+
+def split_more(html: str) -> tuple[str, bool]:
+    """Return the body up to its first "read more" break, and whether it had one."""
+    match = MORE_BREAK.search(html)
+    return (html[: match.start()], True) if match else (html, False)
+
 
 MEDIA_SHORTCODES = frozenset(
     {"caption", "wp_caption", "gallery", "embed", "video", "audio", "playlist"}
@@ -154,8 +171,15 @@ def make_excerpt(html: str, *, words: int = 55, chars: int = 500, more: str = ".
     """Return the first ``words`` words of the body's text, ``more`` included at most ``chars``.
 
     ``more`` is appended only when something was cut. Words alone do not bound
-    the length: a body of one 50 MB "word" would be a 50 MB excerpt.
+    the length: a body of one 50 MB "word" would be a 50 MB excerpt. A "read more"
+    break (``<!--more-->``) ends the excerpt where the writer put it, whatever its words.
     """
+    head, has_break = split_more(html)
+    if has_break:
+        text = _unpunctuated(plain_text(head))
+        if not text:
+            return make_excerpt(MORE_BREAK.sub(" ", html), words=words, chars=chars, more=more)
+        return text + more if len(text) + len(more) <= chars else _cut(text, chars, more)
     all_words = plain_text(html).split(" ")
     if all_words == [""]:
         return ""

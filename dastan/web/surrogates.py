@@ -62,6 +62,17 @@ def page_valid_until(moment: float) -> None:
         collector.expire_by(moment)
 
 
+def page_expires_by(moment: float) -> None:
+    """Like ``page_valid_until``, for a page made of cached fragments only.
+
+    A page that no cached fragment made is never kept for a 304 without rendering,
+    and a part that knows its own expiry (the breaking-news banner) must not make it so.
+    """
+    collector = _current.get()
+    if collector is not None and collector.valid_until is not None:
+        collector.expire_by(moment)
+
+
 @contextlib.contextmanager
 def page_keys_collect() -> Iterator[PageKeys]:
     """Collect the keys added inside the block; they also reach the enclosing collector."""

@@ -6,13 +6,18 @@ import os
 from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from dastan.content.models import Article
+from dastan.newsroom.admin import EDITOR_SCRIPT
+from dastan.newsroom.models import Autosave
 from dastan.newsroom.roles import EDITOR, WRITER
-from dastan.rendering.autop import autop
+from dastan.rendering import prepare_body
 from tests.factories import staff_user as staff
 from tests.web.browser import chromium_driver
 
@@ -26,16 +31,15 @@ def screenshot(browser, name: str) -> None:
         browser.save_screenshot(str(DOCS / f"screenshot-newsroom-{name}.png"))
 
 
+# What the writer types in the editor, as the editor writes it (then autop's lines on save).
 FIRST_BODY = (
-    "<h2>What the vote means</h2>\n"
-    '<p>The budget passed, <a href="https://example.org/budget">the text is online</a>.</p>\n'
-    "<p>Opposition deputies voted against.</p>\n"
-    "<blockquote><p>It is a fair budget.</p></blockquote>\n"
+    "<h2>What the vote means</h2>"
+    '<p>The budget passed, <a href="https://example.org/budget">the text is online</a>.</p>'
+    "<p>Opposition deputies voted against.</p>"
+    "<blockquote><p>It is a fair budget.</p></blockquote>"
     "<p>The law takes effect in January.</p>"
 )
-SECOND_BODY = FIRST_BODY.replace("takes effect in January", "takes effect in March")
-# The form makes paragraphs by wpautop's rule; the body above already has them.
-FIRST_STORED = autop(FIRST_BODY).strip()
+FIRST_STORED = prepare_body(FIRST_BODY)
 
 
 @pytest.fixture
@@ -77,30 +81,82 @@ def press(browser, name: str) -> None:
     click(browser, browser.find_element(By.NAME, name))
 
 
+def editor(browser):
+    """Return the body editor's editable surface (built by `make editor`)."""
+    return WebDriverWait(browser, 20).until(
+        expected_conditions.element_to_be_clickable((By.CSS_SELECTOR, ".desk-editor-content"))
+    )
+
+
+def tool(browser, title: str) -> None:
+    browser.find_element(By.CSS_SELECTOR, f".desk-editor-button[title='{title}']").click()
+
+
+def write_story(browser) -> None:
+    """Type the story in the editor as a writer would: toolbar, keyboard and a prompt."""
+    surface = editor(browser)
+    surface.click()
+    tool(browser, "Heading 2")
+    surface.send_keys("What the vote means", Keys.ENTER)
+    surface.send_keys("The budget passed, the text is online")
+    select = ActionChains(browser).key_down(Keys.SHIFT)
+    for _ in "the text is online":
+        select.send_keys(Keys.ARROW_LEFT)
+    select.key_up(Keys.SHIFT).perform()
+    tool(browser, "Link")
+    prompt = WebDriverWait(browser, 10).until(expected_conditions.alert_is_present())
+    prompt.send_keys("https://example.org/budget")
+    prompt.accept()
+    surface.send_keys(Keys.END, ".", Keys.ENTER)
+    surface.send_keys("Opposition deputies voted against.", Keys.ENTER)
+    tool(browser, "Quote")
+    surface.send_keys("It is a fair budget.", Keys.ENTER, Keys.ENTER)
+    surface.send_keys("The law takes effect in January.")
+
+
 class DeskTests:
-    def test_write_submit_compare_restore_publish_read(self, live_server, browser):
+    def test_write_submit_compare_restore_publish_read(self, live_server, browser, settings):
+        assert finders.find(EDITOR_SCRIPT), "The body editor is not built: run `make editor`."
+        settings.DASTAN_NEWSROOM = {"REQUIRE_2FA_FOR": [], "AUTOSAVE_SECONDS": 1}
         base = live_server.url
         staff("writer", WRITER)
         staff("editor", EDITOR)
 
-        # The writer drafts, saves, edits the last paragraph and submits for review.
+        # The writer drafts in the editor and saves.
         sign_in(browser, base, "writer")
         browser.get(base + "/admin/content/article/add/")
         fill(browser, "id_title", "Budget passes")
         fill(browser, "id_slug", "budget-passes")
-        fill(browser, "id_body", FIRST_BODY)
+        write_story(browser)
         # Counted live, as typed: the words of the text, not of the tags.
         count = browser.find_element(By.ID, "id_body_count").text
         assert count == "26 words · 1 min read"
         title_count = browser.find_element(By.ID, "id_title_count").text
         assert title_count == "13 characters; search results show about 60"
+        screenshot(browser, "editor")
         press(browser, "_continue")
         article = Article.objects.get(slug="budget-passes")
         assert stored_body(article) == FIRST_STORED
-        fill(browser, "id_body", SECOND_BODY)
+
+        # An edit is autosaved; leaving the page without saving loses nothing.
+        surface = editor(browser)
+        surface.click()
+        surface.send_keys(Keys.CONTROL, Keys.END)
+        surface.send_keys(*([Keys.BACKSPACE] * len("January.")), "March.")
+        WebDriverWait(browser, 20).until(
+            lambda b: "Autosaved" in b.find_element(By.ID, "autosave-state").text
+        )
+        assert "March." in Autosave.objects.get(article=article).body
+        browser.get(base + "/admin/")
+        browser.get(base + f"/admin/content/article/{article.pk}/change/")
+        screenshot(browser, "autosave")
+        click(browser, browser.find_element(By.ID, "autosave-restore"))
+        assert "takes effect in March." in editor(browser).text
         press(browser, "_submit_review")
         article.refresh_from_db()
         assert article.status == "review"
+        assert "March" in article.body
+        assert not Autosave.objects.filter(article=article).exists()
 
         # The editor finds it in the queue, compares the versions and restores the first.
         sign_in(browser, base, "editor")
@@ -117,20 +173,24 @@ class DeskTests:
         click(browser, browser.find_element(By.CSS_SELECTOR, restore))
         assert stored_body(article) == FIRST_STORED
 
-        # ... and publishes it from the change form.
+        # ... and publishes it from the change form, the editor showing the restored text.
+        assert "takes effect in January." in editor(browser).text
         Select(browser.find_element(By.ID, "id_status")).select_by_value("published")
         screenshot(browser, "change")
         press(browser, "_save")
         article.refresh_from_db()
         assert article.is_public
+        assert stored_body(article) == FIRST_STORED
 
         # The reader page shows exactly that structure.
         browser.delete_all_cookies()
         browser.get(base + article.get_absolute_url())
-        body = browser.find_element(By.CSS_SELECTOR, "article")
-        assert body.find_element(By.TAG_NAME, "h2").text == "What the vote means"
+        body = browser.find_element(By.CSS_SELECTOR, ".story__body")
+        blocks = body.find_elements(By.XPATH, "./*")
+        assert [b.tag_name for b in blocks] == ["h2", "p", "p", "blockquote", "p"]
+        assert blocks[0].text == "What the vote means"
         link = body.find_element(By.CSS_SELECTOR, "a[href='https://example.org/budget']")
         assert link.text == "the text is online"
-        assert body.find_element(By.TAG_NAME, "blockquote").text == "It is a fair budget."
-        assert "takes effect in January" in body.text
+        assert blocks[3].text == "It is a fair budget."
+        assert blocks[4].text == "The law takes effect in January."
         assert "March" not in body.text

@@ -132,3 +132,17 @@ class AutoembedTests:
     def test_unknown_provider_untouched(self) -> None:
         """A lone URL on another host stays as written."""
         assert autoembed("https://example.com/story\n") == "https://example.com/story\n"
+
+
+class SocialPostTests:
+    def test_posts_become_link_cards_naming_the_network(self):
+        from dastan.rendering.embeds import embed_html, find_post
+
+        assert find_post("https://twitter.com/jack/status/20").url == "https://x.com/jack/status/20"
+        assert find_post("https://t.me/s/durov/123").url == "https://t.me/durov/123"
+        assert find_post("https://www.instagram.com/reel/Cabc123/").provider == "instagram"
+        assert find_post("https://x.com/jack") is None
+        assert find_post("javascript:alert(1)//t.me/a/1") is None
+        card = embed_html("https://x.com/jack/status/20")
+        assert card.startswith('<figure class="embed embed-x"><blockquote')
+        assert "Post by @jack on X" in card and "<script" not in card

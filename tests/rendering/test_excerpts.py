@@ -180,3 +180,16 @@ class CharacterCapTests:
     @given(st.text(), st.integers(1, 80), st.integers(3, 600))
     def test_excerpt_is_bounded(self, text, count, chars) -> None:
         assert len(make_excerpt(text, words=count, chars=chars)) <= chars
+
+
+class ReadMoreTests:
+    def test_the_break_ends_the_excerpt(self):
+        from dastan.rendering import make_excerpt
+
+        body = "<p>First part, chosen.</p>\n<!--more-->\n<p>" + "word " * 100 + "</p>"
+        assert make_excerpt(body, words=55) == "First part, chosen..."
+
+    def test_a_break_before_any_text_is_ignored(self):
+        from dastan.rendering import make_excerpt
+
+        assert make_excerpt("<!--more--><p>Only text.</p>") == "Only text."

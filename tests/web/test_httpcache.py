@@ -205,7 +205,9 @@ class SurrogateKeyTests:
     def test_a_listing_names_its_subject_its_articles_and_its_edition(self, client, story):
         response = client.get("/section/economy/")
         keys = set(response["Surrogate-Key"].split())
-        assert keys == {"site", "edition-en", f"section-{story.section_id}", f"article-{story.pk}"}
+        # breaking-en: the breaking-news banner every page of the edition carries.
+        expected = {"site", "edition-en", "breaking-en", f"section-{story.section_id}"}
+        assert keys == expected | {f"article-{story.pk}"}
         assert set(response["Cache-Tag"].split(",")) == keys
 
     def test_keys_survive_the_fragment_cache(self, client, story):
@@ -218,7 +220,8 @@ class SurrogateKeyTests:
         ru = ArticleFactory(language="ru")
         services.translations_link([story, ru])
         keys = set(client.get(story.get_absolute_url())["Surrogate-Key"].split())
-        assert keys == {"site", "edition-en", f"article-{story.pk}", f"article-{ru.pk}"}
+        expected = {"site", "edition-en", "breaking-en", f"article-{story.pk}", f"article-{ru.pk}"}
+        assert keys == expected
 
     @pytest.mark.django_db(transaction=True)
     def test_the_keys_a_publish_expires_cover_the_pages_that_show_it(self, client, story):
