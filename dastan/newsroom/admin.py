@@ -36,7 +36,7 @@ from dastan.content.models import (
     Tag,
 )
 from dastan.content.signals import articles_changed
-from dastan.newsroom import editing
+from dastan.newsroom import editing, media_admin  # noqa: F401 (registers the media library)
 from dastan.newsroom.changelist import (
     DateSafeChangeList,
     PublishedYearFilter,
@@ -132,7 +132,7 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
     ]
     search_fields = ["title", "slug", "standfirst"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["section", "sections", "tags", "places"]
+    autocomplete_fields = ["section", "sections", "tags", "places", "featured_image"]
     inlines = [BylineInline, CorrectionInline]
     actions = ["publish", "schedule", "unpublish"]
     list_select_related = ["section"]

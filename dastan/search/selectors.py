@@ -95,7 +95,7 @@ def _hydrate(ids: list[int], now) -> list[Article]:
     found = (
         Article.objects.public(now=now)
         .filter(id__in=ids)
-        .select_related("section")
+        .select_related("section", "featured_image")
         .prefetch_related("bylines__author")
     )
     by_id = {a.pk: a for a in found}
