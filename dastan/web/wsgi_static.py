@@ -96,7 +96,7 @@ def media_serve(request: HttpRequest, relative: str) -> HttpResponse:
         # Renditions are named by content (``media.renditions``); an original's generated
         # name is never reused either, but an operator may replace a file by hand.
         rendition = str(target.relative_to(root)).startswith("r/")
-        return file_response(
+        response = file_response(
             request,
             target.open("rb"),
             size=stat.st_size,
@@ -105,6 +105,8 @@ def media_serve(request: HttpRequest, relative: str) -> HttpResponse:
             modified=stat.st_mtime,
             cache_control=IMMUTABLE if rendition else ORIGINALS_CACHE,
         )
+        response["Content-Disposition"] = content_disposition_header(False, target.name)
+        return response
     response = static.serve(request, str(target.relative_to(root)), document_root=str(root))
     if response.status_code == 200 and (
         response["Content-Type"] not in INLINE_TYPES or response.has_header("Content-Encoding")
