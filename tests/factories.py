@@ -122,7 +122,8 @@ def library_image(size: tuple[int, int] = (1600, 900), fmt: str = "JPEG", **text
     picture = Image.linear_gradient("L").resize(size).convert("RGB")
     # A different corner pixel per call: a new hash, so a new library image.
     library_image.count = getattr(library_image, "count", 0) + 1
-    picture.putpixel((0, 0), (library_image.count % 256, library_image.count // 256 % 256, 7))
+    n = library_image.count
+    picture.paste((n * 37 % 256, n * 91 % 256, n // 256 * 53 % 256), (0, 0, 32, 32))
     picture.save(buffer, fmt, **({"quality": 100} if fmt == "JPEG" else {}))
     buffer.seek(0)
     texts.setdefault("alt_text", "A gradient from black to white")
