@@ -132,6 +132,11 @@ class ImagePrepareTests:
         assert b"76.945" not in prepared.content
         assert Image.open(io.BytesIO(prepared.content)).size == (10, 10)
 
+    def test_gif_keeps_its_bytes(self):
+        """Rewriting a GIF would flatten its animation; it carries no EXIF."""
+        data = image_bytes("GIF")
+        assert image_prepare(io.BytesIO(data)).content == data
+
     def test_clean_file_keeps_its_bytes(self):
         data = image_bytes("PNG")
         prepared = image_prepare(io.BytesIO(data))
