@@ -31,6 +31,7 @@ from dastan.content.models import (
 )
 from dastan.content.signals import articles_changed
 from dastan.content.slugs import slug_is_valid
+from dastan.media.models import Image
 from dastan.rendering.excerpts import make_excerpt
 
 
@@ -201,6 +202,27 @@ def article_image_check(article: Article) -> None:
         },
         code="image_alt_missing",
     )
+
+
+def articles_featured_image_link(by_url: dict[str, Image]) -> int:
+    """Show the library image ``by_url[address]`` on articles whose picture is that address.
+
+    Used by imports after they store their copies; an article that already has a library
+    image keeps it. Return how many articles changed.
+    """
+    changed: list[int] = []
+    for url, image in by_url.items():
+        ids = list(
+            Article.objects.filter(featured_image=None, featured_image_url=url).values_list(
+                "pk", flat=True
+            )
+        )
+        if ids:
+            Article.objects.filter(pk__in=ids).update(featured_image=image)
+            changed += ids
+    if changed:
+        articles_changed.send(sender=Article, ids=changed)
+    return len(changed)
 
 
 def _require_publisher(user) -> None:

@@ -127,6 +127,11 @@ class MediaLibrary:
                 self.copied.add(self.storage.save(name, File(handle)))
         self.to_copy = {}
 
+    @property
+    def stored(self) -> set[str]:
+        """The storage names of the files this import copied or found stored already."""
+        return self.copied | self.present
+
     def findings(self) -> dict[str, Any]:
         """Return what resolving found, for ``merge`` in another process's library."""
         return {
