@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PIL import features
+
 from dastan.media.conf import image_setting
 from dastan.media.models import Image
 from dastan.media.renditions import (
@@ -69,6 +71,13 @@ class Picture:
     alt: str
 
 
+def modern_formats() -> tuple[str, ...]:
+    """The configured formats this Pillow can write (AVIF needs Pillow's wheels >= 11.3)."""
+    return tuple(
+        ext for ext in image_setting("MODERN_FORMATS") if ext != "avif" or features.check("avif")
+    )
+
+
 def _widths(image: Image, role: Role) -> tuple[int, ...]:
     """The role's widths the source can fill, and at least the smallest (made no wider)."""
     shape = SHAPES[role.shape]
@@ -97,7 +106,7 @@ def picture(image: Image, role: str, *, alt: str | None = None) -> Picture:
     fallback = fallback_ext(image)
     sources = tuple(
         Source(CONTENT_TYPES[ext], _srcset(image, chosen.shape, widths, ext))
-        for ext in image_setting("MODERN_FORMATS")
+        for ext in modern_formats()
     )
     return Picture(
         sources=sources,
@@ -133,7 +142,7 @@ def head_images(image: Image) -> tuple[HeadImage, list[HeadImage]]:
 def specs_used(image: Image) -> list[Spec]:
     """Return every rendition the reader pages and head tags show of ``image``."""
     specs: list[Spec] = []
-    exts = (*image_setting("MODERN_FORMATS"), fallback_ext(image))
+    exts = (*modern_formats(), fallback_ext(image))
     for role in ROLES.values():
         for width in _widths(image, role):
             specs.extend(Spec(role.shape, width, ext) for ext in exts)
