@@ -42,8 +42,12 @@ class Image(models.Model):
         help_text=_("Where the subject is, from the top (0) to the bottom (1)."),
         verbose_name=_("focal point y"),
     )
-    width = models.PositiveIntegerField(default=0, editable=False, verbose_name=_("width"))
-    height = models.PositiveIntegerField(default=0, editable=False, verbose_name=_("height"))
+    width = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("width in pixels")
+    )
+    height = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("height in pixels")
+    )
     format = models.CharField(max_length=8, editable=False, verbose_name=_("format"))
     sha256 = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))

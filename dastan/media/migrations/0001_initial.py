@@ -98,11 +98,15 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "width",
-                    models.PositiveIntegerField(default=0, editable=False, verbose_name="width"),
+                    models.PositiveIntegerField(
+                        default=0, editable=False, verbose_name="width in pixels"
+                    ),
                 ),
                 (
                     "height",
-                    models.PositiveIntegerField(default=0, editable=False, verbose_name="height"),
+                    models.PositiveIntegerField(
+                        default=0, editable=False, verbose_name="height in pixels"
+                    ),
                 ),
                 ("format", models.CharField(editable=False, max_length=8, verbose_name="format")),
                 ("sha256", models.CharField(editable=False, max_length=64, unique=True)),
