@@ -44,7 +44,12 @@ ROLES: dict[str, Role] = {
     ),
     # Listing and search results: a column of cards, the picture beside the text (9 rem).
     "thumb": Role("card", (320, 480, 640), "(min-width: 40rem) 9rem, 100vw", 320),
-    "lead-card": Role("card", (480, 640, 960, 1280), "(min-width: 72rem) 70rem, 100vw", 960),
+    "lead-card": Role(
+        "card",
+        (480, 640, 960, 1280),
+        "(min-width: 72rem) 42rem, (min-width: 48rem) 60vw, 100vw",
+        960,
+    ),
     "lead": Role("full", (480, 640, 960, 1280, 1600), "(min-width: 44rem) 42rem, 100vw", 960),
     "gallery": Role("4x3", (320, 480, 640), "(min-width: 44rem) 14rem, 50vw", 480),
 }
