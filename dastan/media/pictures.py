@@ -145,10 +145,15 @@ def head_images(image: Image) -> tuple[HeadImage, list[HeadImage]]:
 
 
 def specs_used(image: Image) -> list[Spec]:
-    """Return every rendition the reader pages and head tags show of ``image``."""
+    """Return every rendition the pages and head tags show of ``image`` as a featured image.
+
+    Gallery sizes are left to the first request: few featured images are in a gallery.
+    """
     specs: list[Spec] = []
     exts = (*modern_formats(), fallback_ext(image))
-    for role in ROLES.values():
+    for name, role in ROLES.items():
+        if name == "gallery":
+            continue
         for width in _widths(image, role):
             specs.extend(Spec(role.shape, width, ext) for ext in exts)
     ext = fallback_ext(image)
