@@ -14,7 +14,7 @@ def files_to_library(apps, schema_editor):
         "featured_image_file", "featured_image_url", "featured_image_caption"
     )
     for article in articles.iterator(chunk_size=500):
-        name = article.featured_image_file
+        name = article.featured_image_file.name
         image = stored_file_adopt(Image, default_storage, name)
         if image is not None:
             Article.objects.filter(pk=article.pk).update(featured_image=image)
