@@ -331,7 +331,7 @@ HOSTILE_IMAGES = [
     ("images/a.jpg", 1600, 900, "jpg", "A photo"),
     ("../../etc/passwd", 0, 0, "jpg", ""),
     ("a b?c#d", 1, 100000, "png", '"><script>alert(1)</script>'),
-    ("%", 100000, 1, "gif", "\x00\x01"),
+    ("%", 100000, 1, "gif", "\x01\x02\u202e"),
     ("", 40, 30, "", "x" * 500),
 ]
 
