@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("dastan.ops.urls")),
     path("", include("dastan.feeds.sitemap_urls")),
     path("", include("dastan.newsroom.urls")),
+    path("", include("dastan.media.urls")),
     *i18n_patterns(
         path("", include("dastan.search.urls")),
         path("", include("dastan.rates.urls")),

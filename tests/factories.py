@@ -20,6 +20,8 @@ from dastan.content.models import (
     Tag,
 )
 from dastan.content.services import article_teaser
+from dastan.media.models import Image as LibraryImage
+from dastan.media.services import image_create
 
 
 class SectionFactory(factory.django.DjangoModelFactory):
@@ -112,6 +114,20 @@ def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (40, 30)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 40, 40)).save(buffer, fmt)
     return buffer.getvalue()
+
+
+def library_image(size: tuple[int, int] = (1600, 900), fmt: str = "JPEG", **texts) -> LibraryImage:
+    """Return an image stored in the media library (a fresh picture each call)."""
+    buffer = io.BytesIO()
+    picture = Image.linear_gradient("L").resize(size).convert("RGB")
+    # A different corner pixel per call: a new hash, so a new library image.
+    library_image.count = getattr(library_image, "count", 0) + 1
+    n = library_image.count
+    picture.paste((n * 37 % 256, n * 91 % 256, n // 256 * 53 % 256), (0, 0, 32, 32))
+    picture.save(buffer, fmt, **({"quality": 100} if fmt == "JPEG" else {}))
+    buffer.seek(0)
+    texts.setdefault("alt_text", "A gradient from black to white")
+    return image_create(file=buffer, **texts)
 
 
 def staff_user(username: str, role: str) -> User:

@@ -33,7 +33,7 @@ class SettingsDocsTests:
         "module, attribute, doc",
         [
             ("dastan.content.conf", "DEFAULTS", "settings.md"),
-            ("dastan.content.conf", "IMAGE_DEFAULTS", "settings.md"),
+            ("dastan.media.conf", "DEFAULTS", "settings.md"),
             ("dastan.newsroom.conf", "DEFAULTS", "settings.md"),
             ("dastan.rates.conf", "DEFAULTS", "rates.md"),
             ("dastan.search.conf", "DEFAULTS", "search.md"),

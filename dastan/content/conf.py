@@ -26,17 +26,3 @@ DEFAULTS: dict[str, Any] = {
 def site_setting(name: str) -> Any:
     """Return ``DASTAN_SITE[name]`` or its default."""
     return getattr(settings, "DASTAN_SITE", {}).get(name, DEFAULTS[name])
-
-
-IMAGE_DEFAULTS: dict[str, Any] = {
-    # Bytes in an uploaded image: a camera's JPEG is 3-8 MB.
-    "MAX_BYTES": 10 * 1024 * 1024,
-    # Pixels over all frames (40 MP: a 7,700 x 5,200 photo); refused before decoding, so a
-    # small file that inflates to gigabytes (a decompression bomb) is never decoded.
-    "MAX_PIXELS": 40_000_000,
-}
-
-
-def image_setting(name: str) -> Any:
-    """Return ``DASTAN_IMAGES[name]`` or its default."""
-    return getattr(settings, "DASTAN_IMAGES", {}).get(name, IMAGE_DEFAULTS[name])

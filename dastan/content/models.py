@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from dastan.content.images import VerifiedImageField
 from dastan.content.slugs import slug_reverse
 from dastan.editions.conf import edition_code
 
@@ -307,8 +306,15 @@ class Article(models.Model):
         help_text=_("Breaking news: a banner on every page links here until this time."),
         verbose_name=_("breaking news until"),
     )
-    featured_image = VerifiedImageField(
-        upload_to="images/%Y/%m/", blank=True, verbose_name=_("featured image")
+    featured_image = models.ForeignKey(
+        "media.Image",
+        null=True,
+        blank=True,
+        # An image in use cannot be deleted from the library: a page would lose its picture.
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("From the media library; its alt text is needed to publish."),
+        verbose_name=_("featured image"),
     )
     featured_image_url = models.URLField(
         max_length=500, blank=True, verbose_name=_("featured image url")
@@ -435,9 +441,23 @@ class Article(models.Model):
 
     @property
     def image_src(self) -> str:
-        if self.featured_image:
-            return self.featured_image.url
+        """The picture's original file, else the address given by hand (older imports)."""
+        if self.featured_image_id is not None and self.featured_image.file:
+            return self.featured_image.file.url
         return self.featured_image_url
+
+    @property
+    def image_caption(self) -> str:
+        """The article's own caption for its picture, else the library's."""
+        if self.featured_image_caption or self.featured_image_id is None:
+            return self.featured_image_caption
+        return self.featured_image.caption
+
+    @property
+    def image_credit(self) -> str:
+        if self.featured_image_credit or self.featured_image_id is None:
+            return self.featured_image_credit
+        return self.featured_image.credit
 
 
 class ArticleAuthor(models.Model):

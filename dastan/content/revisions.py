@@ -33,7 +33,7 @@ def article_metadata(article: Article) -> dict:
         "authors": _named(b.author for b in bylines.order_by("position")),
         "is_featured": article.is_featured,
         "is_listed": article.is_listed,
-        "featured_image": article.featured_image.name or "",
+        "featured_image": article.featured_image_id,
         "featured_image_url": article.featured_image_url,
         "featured_image_caption": article.featured_image_caption,
         "featured_image_credit": article.featured_image_credit,

@@ -8,11 +8,12 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from dastan.content import revisions
 from dastan.content.conf import site_setting
@@ -30,6 +31,7 @@ from dastan.content.models import (
 )
 from dastan.content.signals import articles_changed
 from dastan.content.slugs import slug_is_valid
+from dastan.media.models import Image
 from dastan.rendering.excerpts import make_excerpt
 
 
@@ -109,6 +111,7 @@ def article_save(
     ``store_version=False`` and calls ``article_version_create`` once they are saved.
     """
     article.teaser = article_teaser(article)
+    article_image_check(article)
     with transaction.atomic():
         if article.pk is not None:
             # The row lock holds until the transaction ends: no save slips in between.
@@ -170,6 +173,56 @@ def article_version_restore(article: Article, version: ArticleVersion, *, user) 
         revisions.article_version_create(article, user=user)
         articles_changed.send(sender=Article, ids=[article.pk])
     return article
+
+
+def article_image_check(article: Article) -> None:
+    """Refuse to publish or schedule an article whose featured image has no alt text.
+
+    Readers who cannot see the picture hear the alt text; the caption says something else
+    (who, where, when), so it does not stand in for it. An article already public with the
+    same picture (brought in by an import or the library's migration) may still be corrected.
+    """
+    public = (Article.Status.PUBLISHED, Article.Status.SCHEDULED)
+    if article.status not in public:
+        return
+    if article.featured_image_id is None or article.featured_image.alt_text.strip():
+        return
+    if (
+        article.pk is not None
+        and Article.objects.filter(
+            pk=article.pk, status__in=public, featured_image_id=article.featured_image_id
+        ).exists()
+    ):
+        return
+    raise ValidationError(
+        {
+            "featured_image": _(
+                "Give the featured image alt text (in the media library) before publishing."
+            )
+        },
+        code="image_alt_missing",
+    )
+
+
+def articles_featured_image_link(by_url: dict[str, Image]) -> int:
+    """Show the library image ``by_url[address]`` on articles whose picture is that address.
+
+    Used by imports after they store their copies; an article that already has a library
+    image keeps it. Return how many articles changed.
+    """
+    changed: list[int] = []
+    for url, image in by_url.items():
+        ids = list(
+            Article.objects.filter(featured_image=None, featured_image_url=url).values_list(
+                "pk", flat=True
+            )
+        )
+        if ids:
+            Article.objects.filter(pk__in=ids).update(featured_image=image)
+            changed += ids
+    if changed:
+        articles_changed.send(sender=Article, ids=changed)
+    return len(changed)
 
 
 def _require_publisher(user) -> None:

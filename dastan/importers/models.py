@@ -58,6 +58,14 @@ class WordPressAttachment(models.Model):
     alt = models.CharField(max_length=500, blank=True)
     caption = models.TextField(blank=True)
     menu_order = models.IntegerField(default=0)
+    image = models.ForeignKey(
+        "media.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The stored copy in the media library, when it is an image.",
+    )
 
     class Meta:
         constraints = [

@@ -49,3 +49,17 @@ def wordpress_items_save(*, site: str, rows: Sequence[tuple[int, str, str, int, 
     with connection.cursor() as cursor:
         for start in range(0, len(values), BATCH):
             cursor.executemany(sql, values[start : start + BATCH])
+
+
+def attachments_image_set(attachment: WordPressAttachment, image) -> None:
+    """Link an attachment to its library image; its alt text and caption fill what it lacks."""
+    WordPressAttachment.objects.filter(pk=attachment.pk).update(image=image)
+    missing = {}
+    if attachment.alt and not image.alt_text:
+        missing["alt_text"] = attachment.alt[:500]
+    if attachment.caption and not image.caption:
+        missing["caption"] = attachment.caption[:500]
+    if missing:
+        type(image).objects.filter(pk=image.pk).update(**missing)
+        for name, value in missing.items():
+            setattr(image, name, value)

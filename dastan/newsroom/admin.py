@@ -37,7 +37,11 @@ from dastan.content.models import (
     Tag,
 )
 from dastan.content.signals import articles_changed
-from dastan.newsroom import autosave, editing
+from dastan.newsroom import (  # noqa: F401 (media_admin registers the library)
+    autosave,
+    editing,
+    media_admin,
+)
 from dastan.newsroom.changelist import (
     DateSafeChangeList,
     PublishedYearFilter,
@@ -134,7 +138,7 @@ class ArticleAdmin(CheckedQueryMixin, SlugAdmin):
     ]
     search_fields = ["title", "slug", "standfirst"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["section", "sections", "tags", "places"]
+    autocomplete_fields = ["section", "sections", "tags", "places", "featured_image"]
     inlines = [BylineInline, CorrectionInline]
     actions = ["publish", "schedule", "unpublish"]
     list_select_related = ["section"]

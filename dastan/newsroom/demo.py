@@ -20,6 +20,7 @@ from django.utils import timezone
 from dastan.content.models import Article, Place, Section, Tag
 from dastan.content.services import articles_upsert, translations_link
 from dastan.importers.jsonlines import BATCH_SIZE, read_records
+from dastan.newsroom.demo_pictures import demo_picture
 from dastan.newsroom.roles import EDITOR, WRITER
 from dastan.rates.services import rates_load_demo
 
@@ -121,11 +122,23 @@ def demo_accounts_create() -> dict[str, str]:
     return logins
 
 
+def demo_pictures_attach() -> int:
+    """Give every demo article without a picture one drawn for it; return how many got one."""
+    articles = Article.objects.filter(featured_image=None, featured_image_url="")
+    given = 0
+    for article in articles.only("pk", "slug", "language"):
+        image = demo_picture(article.slug, article.language)
+        Article.objects.filter(pk=article.pk).update(featured_image=image)
+        given += 1
+    return given
+
+
 def demo_build() -> dict[str, str]:
     """Build the whole demo; return the staff logins."""
     demo_articles_load()
     demo_structure_arrange()
     demo_translations_link()
     demo_names_translate()
+    demo_pictures_attach()
     rates_load_demo()
     return demo_accounts_create()

@@ -23,6 +23,19 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "view_author",
             "view_correction",
         ],
+        # Writers upload pictures and make galleries for their stories.
+        "media": [
+            "add_image",
+            "change_image",
+            "view_image",
+            "add_gallery",
+            "change_gallery",
+            "view_gallery",
+            "add_galleryimage",
+            "change_galleryimage",
+            "delete_galleryimage",
+            "view_galleryimage",
+        ],
     },
     EDITOR: {
         "content": [
@@ -53,6 +66,20 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "change_correction",
             "view_correction",
             "delete_correction",
+        ],
+        "media": [
+            "add_image",
+            "change_image",
+            "view_image",
+            "delete_image",
+            "add_gallery",
+            "change_gallery",
+            "view_gallery",
+            "delete_gallery",
+            "add_galleryimage",
+            "change_galleryimage",
+            "delete_galleryimage",
+            "view_galleryimage",
         ],
     },
 }

@@ -24,6 +24,8 @@ from dastan.rendering.embeds import autoembed, render_embed
 from dastan.rendering.excerpts import MORE_BREAK, clip_text, make_excerpt, plain_text
 from dastan.rendering.media import (
     AttachmentResolver,
+    GalleryItem,
+    GalleryResolver,
     attachment_ids,
     gallery_renderer,
     render_audio,
@@ -38,6 +40,8 @@ from dastan.rendering.shortcodes import Shortcode, ShortcodeRegistry, default_re
 
 __all__ = [
     "AttachmentResolver",
+    "GalleryItem",
+    "GalleryResolver",
     "Shortcode",
     "ShortcodeRegistry",
     "attachment_ids",
@@ -95,16 +99,18 @@ def render_body(
     *,
     registry: ShortcodeRegistry | None = None,
     resolve_attachments: AttachmentResolver | None = None,
+    resolve_gallery: GalleryResolver | None = None,
 ) -> str:
     """Return a stored article body as safe HTML for display.
 
     ``registry`` defaults to ``default_registry``; ``resolve_attachments``
-    lets ``[gallery]`` find its images (without it galleries render empty).
+    lets ``[gallery ids=...]`` find WordPress attachments and ``resolve_gallery``
+    ``[gallery name=...]`` a library gallery (without them galleries render empty).
     """
     registry = registry or default_registry
-    if resolve_attachments is not None:
+    if resolve_attachments is not None or resolve_gallery is not None:
         registry = registry.copy()
-        registry.register("gallery", gallery_renderer(resolve_attachments))
+        registry.register("gallery", gallery_renderer(resolve_attachments, resolve_gallery))
     html = sanitize_html(html)
     html = shortcode_unautop(html, registry.names)
     html = autoembed(registry.render(html))

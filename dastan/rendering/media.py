@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from posixpath import splitext
 from urllib.parse import urlsplit
 
@@ -19,6 +20,8 @@ from dastan.rendering.shortcodes import Renderer, Shortcode, ShortcodeRegistry
 
 __all__ = [
     "AttachmentResolver",
+    "GalleryItem",
+    "GalleryResolver",
     "attachment_id",
     "attachment_ids",
     "gallery_renderer",
@@ -117,33 +120,75 @@ the images attached to the post; return those, in order, or nothing.
 """
 
 
-def gallery_renderer(resolve: AttachmentResolver | None) -> Renderer:
-    """Return a ``[gallery]`` renderer that looks images up with ``resolve``."""
+@dataclass(frozen=True)
+class GalleryItem:
+    """One picture of a gallery, with the responsive sizes a media library knows."""
+
+    src: str
+    alt: str = ""
+    caption: str = ""
+    srcset: str = ""
+    sizes: str = ""
+    width: int = 0
+    height: int = 0
+
+
+GalleryResolver = Callable[[str], Sequence[GalleryItem]]
+"""Return the pictures of the gallery a ``[gallery name="..."]`` names, in order."""
+
+
+def gallery_renderer(
+    resolve: AttachmentResolver | None, resolve_named: GalleryResolver | None = None
+) -> Renderer:
+    """Return a ``[gallery]`` renderer: ``name=`` galleries from ``resolve_named``, ids from
+    ``resolve`` (WordPress attachments)."""
 
     def render_gallery(shortcode: Shortcode, registry: ShortcodeRegistry) -> str:
-        if resolve is None:
+        name = text(shortcode.attrs.get("name", "")).strip()
+        if name:
+            images: list = list(resolve_named(name)) if resolve_named is not None else []
+        elif resolve is None:
             return ""
-        raw_ids = shortcode.attrs.get("ids") or shortcode.attrs.get("include", "")
-        ids = attachment_ids(text(raw_ids))
-        found = resolve(ids)
-        images = [found[id_] for id_ in ids if id_ in found] if ids else list(found.values())
+        else:
+            raw_ids = shortcode.attrs.get("ids") or shortcode.attrs.get("include", "")
+            ids = attachment_ids(text(raw_ids))
+            found = resolve(ids)
+            images = [found[id_] for id_ in ids if id_ in found] if ids else list(found.values())
         if not images:
             return ""
         columns = to_int(shortcode.attrs.get("columns"), default=3, high=9)
         size = _html_class(shortcode.attrs.get("size", "")) or "thumbnail"
         link_file = text(shortcode.attrs.get("link", "")) == "file"
-        items = "".join(_gallery_item(*image, link_file=link_file) for image in images)
+        items = "".join(
+            _gallery_item(
+                image if isinstance(image, GalleryItem) else GalleryItem(*image),
+                link_file=link_file,
+            )
+            for image in images
+        )
         classes = f"gallery gallery-columns-{columns} gallery-size-{size}"
         return f'<div class="{classes}">{items}</div>'
 
     return render_gallery
 
 
-def _gallery_item(url: str, alt: str, caption: str, *, link_file: bool) -> str:
-    src = safe_url(url)
+def _gallery_item(item: GalleryItem, *, link_file: bool) -> str:
+    src = safe_url(item.src)
     if not src:
         return ""
-    image = f"<img{attrs(src=src, alt=alt, loading='lazy', decoding='async')}>"
+    image = "<img{}>".format(
+        attrs(
+            src=src,
+            srcset=item.srcset or None,
+            sizes=item.sizes or None,
+            width=item.width or None,
+            height=item.height or None,
+            alt=item.alt,
+            loading="lazy",
+            decoding="async",
+        )
+    )
+    caption = item.caption
     if link_file:
         image = f"<a{attrs(href=src)}>{image}</a>"
     if caption:

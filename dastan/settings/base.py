@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "dastan.rendering",
+    "dastan.media",
     "dastan.content",
     "dastan.newsroom",
     "dastan.search",

@@ -13,6 +13,7 @@ handler does not catch (a 500 with a stack trace in the log).
 
 from __future__ import annotations
 
+import mimetypes
 import os
 from pathlib import Path
 
@@ -24,9 +25,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.utils.http import content_disposition_header
 from django.views import static
 
+from dastan.media.serving import IMMUTABLE, file_response
+
 # Shown inline; any other file (HTML, SVG, PDF...) is a download the browser
 # never renders, so an upload cannot run script on the site's origin.
 INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"})
+# Originals: a day, then a revalidation (answered 304 from the ETag).
+ORIGINALS_CACHE = "public, max-age=86400"
 
 
 class StaticFiles(StaticFilesHandler):
@@ -54,7 +59,11 @@ class MediaFiles(StaticFiles):
 
     def _should_handle(self, path: str) -> bool:
         # Without a MEDIA_URL every path would start with the empty prefix.
-        return bool(self.base_url.path.strip("/")) and super()._should_handle(path)
+        if not (self.base_url.path.strip("/") and super()._should_handle(path)):
+            return False
+        # A rendition not made yet is Django's to make (media.views.rendition).
+        relative = path[len(self.base_url.path) :]
+        return not relative.startswith("r/") or media_file(relative) is not None
 
     def serve_file(self, request: HttpRequest) -> HttpResponse:
         return media_serve(request, self.file_path(request.path))
@@ -81,6 +90,23 @@ def media_serve(request: HttpRequest, relative: str) -> HttpResponse:
     if target is None:
         raise Http404("No such file")
     root = Path(settings.MEDIA_ROOT).resolve()
+    content_type, encoding = mimetypes.guess_type(target.name)
+    if content_type in INLINE_TYPES and encoding is None:
+        stat = target.stat()
+        # Renditions are named by content (``media.renditions``); an original's generated
+        # name is never reused either, but an operator may replace a file by hand.
+        rendition = str(target.relative_to(root)).startswith("r/")
+        response = file_response(
+            request,
+            target.open("rb"),
+            size=stat.st_size,
+            content_type=content_type,
+            etag=f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"',
+            modified=stat.st_mtime,
+            cache_control=IMMUTABLE if rendition else ORIGINALS_CACHE,
+        )
+        response["Content-Disposition"] = content_disposition_header(False, target.name)
+        return response
     response = static.serve(request, str(target.relative_to(root)), document_root=str(root))
     if response.status_code == 200 and (
         response["Content-Type"] not in INLINE_TYPES or response.has_header("Content-Encoding")

@@ -134,12 +134,12 @@ class RssTests:
     def test_uploaded_image_has_its_length(self, client, settings, tmp_path):
         from django.core.files.base import ContentFile
 
+        from dastan.media.services import image_create
         from tests.factories import image_bytes
 
         settings.MEDIA_ROOT = tmp_path
         data = image_bytes()
-        item = ArticleFactory()
-        item.featured_image.save("photo.jpg", ContentFile(data))
+        ArticleFactory(featured_image=image_create(file=ContentFile(data), alt_text="A"))
         (item_el,) = rss_items(xml_of(fetch(client, "/feed/")))
         enclosure = item_el.find("enclosure")
         assert enclosure.get("length") == str(len(data))

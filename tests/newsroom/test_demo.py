@@ -78,6 +78,15 @@ class RussianEditionTests:
             stored = set(model.objects.values_list("name", flat=True))
             assert set(kinds[kind]) == stored, kind
 
+    def test_every_article_has_a_drawn_picture_with_alt_text(self, demo):
+        """``make demo`` shows thumbnails: pictures Dastan draws itself, stored once each."""
+        from dastan.content.models import Article
+        from dastan.media.models import Image
+
+        articles = Article.objects.select_related("featured_image")
+        assert all(a.featured_image and a.featured_image.alt_text for a in articles)
+        assert Image.objects.count() == articles.count()
+
     def test_building_again_changes_nothing(self, demo):
         before = dict(Article.objects.values_list("slug", "translation_group"))
         demo_build()

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
 from dastan.content.models import Article
+from dastan.media.services import image_create
 from dastan.ops.backup import BackupError, backup_create, backup_restore, manifest_read
 from dastan.rates.models import RateObservation
 from dastan.redirects.models import LegacyRedirect
@@ -46,7 +46,7 @@ def site_build() -> dict:
     """Write articles (one with an image), redirects, rates and users; return what to find."""
     pictured = ArticleFactory(
         title="Caspian ferry resumes",
-        featured_image=SimpleUploadedFile("ferry.jpg", image_bytes(), content_type="image/jpeg"),
+        featured_image=image_create(file=io.BytesIO(image_bytes()), alt_text="A ferry"),
     )
     others = [ArticleFactory(title=f"Steppe report {n}") for n in range(3)]
     LegacyRedirect.objects.create(old_path="/?p=42", kind="article", article=pictured)
@@ -64,7 +64,7 @@ def site_build() -> dict:
     User.objects.create_user("reader", password="a-long-reader-password")
     return {
         "articles": {a.slug: a.title for a in [pictured, *others]},
-        "image": (pictured.featured_image.name, pictured.featured_image.read()),
+        "image": (pictured.featured_image.file.name, pictured.featured_image.file.read()),
         "redirect": (pictured.get_absolute_url()),
     }
 

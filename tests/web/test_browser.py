@@ -83,6 +83,20 @@ class DemoSiteTests:
         assert len(cards) >= 6
         assert "[caption" not in browser.find_element(By.TAG_NAME, "main").text
 
+    def test_home_thumbnails_load_under_the_served_site(self, demo_site, browser):
+        """Every card picture decodes (naturalWidth > 0): renditions made and served, no icon."""
+        browser.get(demo_site["base"] + "/")
+        images = browser.find_elements(By.CSS_SELECTOR, "article.card picture img")
+        assert len(images) >= 6
+        script = (
+            "const img = arguments[0]; img.loading = 'eager'; img.scrollIntoView();"
+            "return img.decode().then(() => [img.naturalWidth, img.currentSrc], () => [0, '']);"
+        )
+        for image in images:
+            width, src = browser.execute_script(script, image)
+            assert width > 0, src
+            assert src.endswith(".avif") or src.endswith(".webp"), src
+
     def test_reader_walks_from_section_to_article(self, demo_site, browser):
         browser.get(demo_site["base"] + "/")
         browser.find_element(By.LINK_TEXT, "Economy").click()

@@ -32,6 +32,7 @@ from dastan.content.models import (
     Section,
     Tag,
 )
+from dastan.media.models import Image as LibraryImage
 from dastan.newsroom.roles import EDITOR, WRITER
 from dastan.rates import conf as rates_conf
 from dastan.rates.models import RateObservation
@@ -286,9 +287,7 @@ def worlds(draw) -> dict:
             "section": st.none() | st.integers(0, 2),
             "is_featured": st.booleans(),
             "is_listed": st.booleans(),
-            "featured_image": st.sampled_from(
-                ["", "images/a.jpg", "../../etc/passwd", "a b?c#d", "%"]
-            ),
+            "featured_image": st.none() | st.integers(0, len(HOSTILE_IMAGES) - 1),
             "featured_image_url": text,
             "featured_image_caption": text,
             "featured_image_credit": text,
@@ -324,6 +323,17 @@ def worlds(draw) -> dict:
         ),
         "rates": draw(st.lists(pick(rate_classes()), max_size=4)),
     }
+
+
+# Library rows no upload would make: files that are missing, outside the storage, oddly named,
+# no pixels, absurd sizes, markup in the alt text. Each page must still render (placeholders).
+HOSTILE_IMAGES = [
+    ("images/a.jpg", 1600, 900, "jpg", "A photo"),
+    ("../../etc/passwd", 0, 0, "jpg", ""),
+    ("a b?c#d", 1, 100000, "png", '"><script>alert(1)</script>'),
+    ("%", 100000, 1, "gif", "\x01\x02\u202e"),
+    ("", 40, 30, "", "x" * 500),
+]
 
 
 def store(world: dict, users: dict[str, User]) -> dict[str, list]:
@@ -365,7 +375,16 @@ def store(world: dict, users: dict[str, User]) -> dict[str, list]:
         )
         for i, a in enumerate(world["authors"])
     )
-    articles = Article.objects.bulk_create(_article(a, sections, users) for a in world["articles"])
+    images = [
+        LibraryImage.objects.get_or_create(
+            sha256=f"{n:064x}",
+            defaults=dict(file=name, width=width, height=height, format=kind, alt_text=alt),
+        )[0]
+        for n, (name, width, height, kind, alt) in enumerate(HOSTILE_IMAGES)
+    ]
+    articles = Article.objects.bulk_create(
+        _article(a, sections, users, images) for a in world["articles"]
+    )
     for i, article in enumerate(articles):
         article.sections.through.objects.bulk_create(
             [article.sections.through(article=article, section=s) for s in sections[i:]]
@@ -429,7 +448,7 @@ def _shift(today: dt.date, days_ago: int) -> dt.date:
         return dt.date.max if days_ago < 0 else dt.date.min
 
 
-def _article(spec: dict, sections: list[Section], users: dict[str, User]) -> Article:
+def _article(spec: dict, sections: list[Section], users: dict[str, User], images: list) -> Article:
     status = spec["status"]
     published_at = spec["published_at"]
     if published_at is None and status not in ("draft", "unpublished"):
@@ -449,7 +468,7 @@ def _article(spec: dict, sections: list[Section], users: dict[str, User]) -> Art
         section=None if spec["section"] is None else sections[spec["section"] % len(sections)],
         is_featured=spec["is_featured"],
         is_listed=spec["is_listed"],
-        featured_image=spec["featured_image"],
+        featured_image=None if spec["featured_image"] is None else images[spec["featured_image"]],
         featured_image_url=fit(spec["featured_image_url"], Article, "featured_image_url"),
         featured_image_caption=fit(
             spec["featured_image_caption"], Article, "featured_image_caption"

@@ -32,9 +32,13 @@ def _keep_the_test_connection():
     signals.request_finished.connect(close_old_connections)
 
 
-def wsgi_get(path: str, *, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+def wsgi_get(
+    path: str, *, method: str = "GET", headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
     """Call the WSGI app as a server would, with ``path`` as sent."""
     environ = {"PATH_INFO": path, "REQUEST_METHOD": method, "wsgi.input": io.BytesIO()}
+    for name, value in (headers or {}).items():
+        environ["HTTP_" + name.upper().replace("-", "_")] = value
     setup_testing_defaults(environ)
     environ["SERVER_NAME"] = environ["HTTP_HOST"] = "testserver"
     answer = {}
@@ -145,3 +149,68 @@ class MediaFilesTests:
         status, headers, _ = wsgi_get("/")
         assert status == 200
         assert headers["Content-Type"].startswith("text/html")
+
+
+class MediaRangeTests:
+    """Uploads and renditions under ``dastan serve``: ranges, validators, cache lifetimes."""
+
+    def test_range_gives_206_with_the_bytes(self, media):
+        status, headers, body = wsgi_get("/media/2025/04/photo.png", headers={"Range": "bytes=2-5"})
+        assert status == 206
+        assert headers["Content-Range"] == "bytes 2-5/13"
+        assert body == b"\x89PNG\r\n\x1a\n fake"[2:6]
+
+    def test_suffix_range(self, media):
+        status, headers, body = wsgi_get("/media/2025/04/photo.png", headers={"Range": "bytes=-4"})
+        assert (status, body) == (206, b"fake")
+
+    def test_range_past_the_end_is_416(self, media):
+        status, headers, _ = wsgi_get("/media/2025/04/photo.png", headers={"Range": "bytes=99-"})
+        assert status == 416
+        assert headers["Content-Range"] == "bytes */13"
+
+    def test_several_ranges_get_the_whole_file(self, media):
+        status, _, body = wsgi_get("/media/2025/04/photo.png", headers={"Range": "bytes=0-1,4-5"})
+        assert (status, len(body)) == (200, 13)
+
+    def test_if_range_with_another_etag_gets_the_whole_file(self, media):
+        status, _, body = wsgi_get(
+            "/media/2025/04/photo.png", headers={"Range": "bytes=0-1", "If-Range": '"old"'}
+        )
+        assert (status, len(body)) == (200, 13)
+
+    def test_etag_revalidates_to_304(self, media):
+        _, headers, _ = wsgi_get("/media/2025/04/photo.png")
+        assert headers["Accept-Ranges"] == "bytes"
+        assert headers["Cache-Control"] == "public, max-age=86400"
+        status, _, body = wsgi_get(
+            "/media/2025/04/photo.png", headers={"If-None-Match": headers["ETag"]}
+        )
+        assert (status, body) == (304, b"")
+
+    def test_stored_rendition_is_immutable(self, media):
+        (media / "r" / "ab").mkdir(parents=True)
+        (media / "r" / "ab" / "card-640.webp").write_bytes(b"RIFF....WEBP")
+        status, headers, _ = wsgi_get("/media/r/ab/card-640.webp")
+        assert status == 200
+        assert headers["Content-Type"] == "image/webp"
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+    def test_rendition_not_made_yet_is_made_by_django(self, media, settings):
+        """The file handler passes a missing rendition on to the view, which makes it."""
+        from dastan.media.services import image_create
+        from tests.factories import image_bytes
+
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        }
+        image = image_create(file=io.BytesIO(image_bytes("PNG", (800, 600))), alt_text="A")
+        status, headers, body = wsgi_get(f"/media/r/{image.sha256}/card-320.webp")
+        assert status == 200
+        assert headers["Content-Type"] == "image/webp"
+        assert (media / "r" / image.sha256 / "card-320.webp").read_bytes() == body
+        # The second time the file handler serves it from disk.
+        status, headers, again = wsgi_get(f"/media/r/{image.sha256}/card-320.webp")
+        assert (status, again) == (200, body)
+        assert "Last-Modified" in headers

@@ -26,6 +26,7 @@ from django.utils.encoding import escape_uri_path
 
 from dastan.content.models import Article, Author, Section, Tag
 from dastan.content.services import (
+    articles_featured_image_link,
     articles_upsert,
     author_bio_fill,
     authors_get_or_create,
@@ -36,7 +37,12 @@ from dastan.content.services import (
     unique_slug,
 )
 from dastan.importers.models import WordPressAttachment, WordPressItem
-from dastan.importers.services import attachments_save, wordpress_items_save
+from dastan.importers.selectors import IMAGE_EXTENSIONS
+from dastan.importers.services import (
+    attachments_image_set,
+    attachments_save,
+    wordpress_items_save,
+)
 from dastan.importers.wordpress.batches import (
     BATCH_SIZE,
     PARALLEL_MIN_POSTS,
@@ -62,6 +68,8 @@ from dastan.importers.wordpress.paths import (
 from dastan.importers.wordpress.report import ImportReport, report_start
 from dastan.importers.wordpress.sections import sections_arrange
 from dastan.importers.wordpress.wxr import wxr_version_error, wxr_version_is_newer
+from dastan.media.adopt import stored_file_adopt
+from dastan.media.models import Image as LibraryImage
 from dastan.redirects.models import LegacyRedirect
 from dastan.redirects.services import RedirectRow, redirects_upsert
 
@@ -144,6 +152,7 @@ def wordpress_import(
             loader.link_translations()
             loader.load_attachments()
             media.copy()
+            loader.library_fill(media)
             loader.finish()
             if dry_run:
                 transaction.set_rollback(True)
@@ -476,6 +485,26 @@ class _Loader:
                 self._redirect(url_path(attachment.url), LegacyRedirect.Kind.URL, target_url=stored)
         attachments_save(rows)
         self._flush_redirects()
+
+    def library_fill(self, media: MediaLibrary) -> None:
+        """Put the stored copies into the media library, in place (their addresses stay).
+
+        Attachments point at their library image (galleries get renditions and srcset) and
+        an imported article whose featured image is a stored copy shows it from the library.
+        """
+        stored = sorted(name for name in media.stored if name.lower().endswith(IMAGE_EXTENSIONS))
+        if not stored:
+            return
+        by_url = {}
+        for name in stored:
+            image = stored_file_adopt(LibraryImage, media.storage, name)
+            if image is not None:
+                by_url[media.storage.url(name)] = image
+        rows = WordPressAttachment.objects.filter(site=self.site, url__in=list(by_url))
+        for attachment in rows.only("url", "alt", "caption"):
+            image = by_url[attachment.url]
+            attachments_image_set(attachment, image)
+        articles_featured_image_link(by_url)
 
     def finish(self) -> None:
         self._flush_redirects(force=True)

@@ -6,7 +6,7 @@ A file at ``<uploads>/2008/06/a.jpg`` on the old site is looked for at
 address, which the report lists.
 
 Only files a newsroom's pages may link to are copied: images that decode
-(``content.images.image_check``, the rule of uploads), documents, audio and
+(``media.uploads.image_check``, the rule of uploads), documents, audio and
 video. An ``.html``, ``.svg`` or ``.php`` left in the uploads folder could
 carry script onto the site's own domain, so it is refused and reported.
 
@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 
-from dastan.content.images import image_check
+from dastan.media.uploads import image_check
 
 STORAGE_PREFIX = "wordpress"
 # Raster images, checked by decoding them as an upload is.
@@ -126,6 +126,11 @@ class MediaLibrary:
             with source.open("rb") as handle:
                 self.copied.add(self.storage.save(name, File(handle)))
         self.to_copy = {}
+
+    @property
+    def stored(self) -> set[str]:
+        """The storage names of the files this import copied or found stored already."""
+        return self.copied | self.present
 
     def findings(self) -> dict[str, Any]:
         """Return what resolving found, for ``merge`` in another process's library."""

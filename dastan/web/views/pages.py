@@ -22,6 +22,7 @@ from dastan.editions.addresses import edition_current
 from dastan.editions.conf import edition_code, edition_codes, editions_all
 from dastan.feeds.meta import article_meta, site_json_ld
 from dastan.importers.selectors import article_attachments
+from dastan.media.selectors import body_galleries
 from dastan.redirects.middleware import legacy_redirect_get
 from dastan.rendering import reading_time, render_body
 from dastan.web.decorators import read_only
@@ -89,7 +90,11 @@ def article(request: HttpRequest, year: int, month: str, day: str, slug: str) ->
 def body_render(item) -> str:
     """Render an article's body in its own language (a video's label is part of the content)."""
     with translation.override(item.language or translation.get_language()):
-        return render_body(item.body, resolve_attachments=article_attachments(item))
+        return render_body(
+            item.body,
+            resolve_attachments=article_attachments(item),
+            resolve_gallery=body_galleries(item.body),
+        )
 
 
 def article_page(item, *, preview: bool = False) -> dict:

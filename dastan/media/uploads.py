@@ -1,23 +1,26 @@
-"""Uploaded images: decoded before they are stored, and stored under a name of their own.
+"""Uploaded images: decoded before they are stored, cleaned, and stored under a name of their own.
 
 A file is an image only if Pillow decodes it whole as one of ``FORMATS``. Whatever the client
 called it, it is stored as ``<uuid>.<extension of the decoded format>``, so an upload can never
-be served as HTML or SVG (active content) from ``/media/``.
+be served as HTML or SVG (active content) from ``/media/``. ``image_prepare`` then turns the
+picture upright (EXIF orientation) and drops its metadata (EXIF with GPS position, XMP, PNG
+text), so a reporter's phone never publishes where a photo was taken.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import uuid
 import warnings
 from dataclasses import dataclass
 from typing import IO
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.template.defaultfilters import filesizeformat
-from PIL import Image, features
+from PIL import Image, ImageOps, features
 
-from dastan.content.conf import image_setting
+from dastan.media.conf import image_setting
 
 # Pillow format name -> stored extension. Raster formats browsers show; no SVG (it runs
 # script), no BMP/TIFF/ICO (no reason for a news photo, more decoder surface).
@@ -97,34 +100,57 @@ def image_name(check: ImageCheck) -> str:
     return f"{uuid.uuid4().hex}.{check.extension}"
 
 
-def validate_image(value) -> None:
-    """Model validator: a newly uploaded file must be a fit image (stored files are not re-read)."""
-    if value and not getattr(value, "_committed", True):
-        image_check(value.file)
+@dataclass(frozen=True)
+class PreparedImage:
+    """An upload ready to store: its bytes (upright, metadata dropped) and what they are."""
+
+    content: bytes
+    check: ImageCheck
+    sha256: str
 
 
-class VerifiedImageField(models.FileField):
-    """A FileField that stores only decoded images, each under a generated name.
+# EXIF tag 0x0112: how the camera was held; 1 is upright.
+_ORIENTATION = 0x0112
 
-    It checks in ``full_clean`` (the admin's form) and again on save, so a file assigned in
-    code (an importer, a shell) is held to the same rule.
+
+def image_prepare(file: IO[bytes]) -> PreparedImage:
+    """Check ``file`` and return its bytes to store, upright and without metadata.
+
+    ``sha256`` is the hash of the bytes as uploaded, so the same file uploaded twice is
+    found (and stored once). A file without metadata keeps its bytes; one with EXIF, XMP or
+    PNG text is written again: JPEG with its own quantisation tables (``quality="keep"``) when
+    no turn is needed, so the picture loses nothing visible. GIF is kept as it is (no EXIF, and
+    rewriting would flatten an animation).
     """
-
-    default_validators = [validate_image]
-
-    def pre_save(self, model_instance, add):
-        file = getattr(model_instance, self.attname)
-        if file and not file._committed:
-            file.name = image_name(image_check(file.file))
-        return super().pre_save(model_instance, add)
-
-    def formfield(self, **kwargs):
-        field = super().formfield(**kwargs)
-        # A hint for the browser's file picker; the check above is what counts.
-        field.widget.attrs["accept"] = ",".join(f"image/{name.lower()}" for name in FORMATS)
-        return field
-
-    def deconstruct(self):
-        # Validation and naming are code, not schema: migrations see a plain FileField.
-        name, _path, args, kwargs = super().deconstruct()
-        return name, "django.db.models.FileField", args, kwargs
+    check = image_check(file)
+    file.seek(0)
+    original = file.read()
+    file.seek(0)
+    digest = hashlib.sha256(original).hexdigest()
+    if check.format == "GIF":
+        return PreparedImage(original, check, digest)
+    with Image.open(io.BytesIO(original), formats=[check.format]) as image:
+        exif = image.getexif()
+        orientation = exif.get(_ORIENTATION, 1)
+        has_metadata = bool(exif) or any(
+            key in image.info for key in ("exif", "xmp", "XML:com.adobe.xmp", "comment")
+        )
+        if check.format == "PNG":
+            has_metadata = has_metadata or bool(getattr(image, "text", None))
+        if not has_metadata and orientation == 1:
+            return PreparedImage(original, check, digest)
+        options: dict = {"icc_profile": image.info.get("icc_profile")}
+        if check.format == "JPEG" and orientation == 1:
+            options["quality"] = "keep"
+            cleaned = image
+        else:
+            image.load()
+            cleaned = ImageOps.exif_transpose(image) or image
+            if check.format == "JPEG" or check.format in ("WEBP", "AVIF"):
+                options["quality"] = 90
+        buffer = io.BytesIO()
+        cleaned.save(buffer, format=check.format, **{k: v for k, v in options.items() if v})
+    content = buffer.getvalue()
+    with Image.open(io.BytesIO(content)) as upright:
+        check = ImageCheck(check.format, upright.width, upright.height)
+    return PreparedImage(content, check, digest)
