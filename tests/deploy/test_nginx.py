@@ -21,7 +21,14 @@ import httpx
 import pytest
 
 from tests.conftest import services_required
-from tests.web.test_freshness import START_TIMEOUT, WRITER, free_port, server_env
+from tests.web.test_freshness import (
+    START_TIMEOUT,
+    WRITER,
+    free_port,
+    processes_stop,
+    server_env,
+    writer_run,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_CONF = ROOT / "deploy" / "nginx" / "dastan.conf"
@@ -203,19 +210,10 @@ class Deployment:
     def stop(self) -> None:
         self.client.close()
         self.nginx.stop()
-        for process in self.processes:
-            process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(5)
+        processes_stop(self.processes)
 
     def write(self, code: str) -> None:
-        self.writer.stdin.write(code + "\n")
-        self.writer.stdin.flush()
-        assert self.writer.stdout.readline().strip() == "ok", code
+        writer_run(self.writer, code)
 
 
 @pytest.fixture

@@ -69,6 +69,25 @@ def server_env(tmp_path: Path, **values: str) -> dict[str, str]:
     return env
 
 
+def processes_stop(processes: list[subprocess.Popen]) -> None:
+    """Ask every process to stop, then wait for each; kill one that does not."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+def writer_run(writer: subprocess.Popen, code: str) -> None:
+    """Run one line of Python in a ``WRITER`` process; return once it has committed."""
+    writer.stdin.write(code + "\n")
+    writer.stdin.flush()
+    assert writer.stdout.readline().strip() == "ok", code
+
+
 class Site:
     """Two servers and a writer on one database and cache."""
 
@@ -110,20 +129,10 @@ class Site:
 
     def stop(self) -> None:
         self.client.close()
-        for process in self.processes:
-            process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(5)
+        processes_stop(self.processes)
 
     def write(self, code: str) -> None:
-        """Run one line of Python in the writer; return once it has committed."""
-        self.writer.stdin.write(code + "\n")
-        self.writer.stdin.flush()
-        assert self.writer.stdout.readline().strip() == "ok", code
+        writer_run(self.writer, code)
 
     def get(self, port: int, path: str) -> httpx.Response:
         return self.client.get(f"http://127.0.0.1:{port}{path}")
