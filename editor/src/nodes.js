@@ -91,7 +91,8 @@ export const Figure = Node.create({
     if (HTMLAttributes.caption || HTMLAttributes.credit) {
       const caption = ["figcaption", {}];
       if (HTMLAttributes.caption) {
-        caption.push(HTMLAttributes.caption);
+        // A space before the credit, so the caption's text (a feed, a screen reader) reads apart.
+        caption.push(HTMLAttributes.credit ? `${HTMLAttributes.caption} ` : HTMLAttributes.caption);
       }
       if (HTMLAttributes.credit) {
         caption.push(["span", { class: "wp-credit" }, HTMLAttributes.credit]);
