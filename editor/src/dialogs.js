@@ -68,3 +68,39 @@ export function askAddress(dialog, { value = "", valid, allowEmpty = false, retu
     input.select();
   });
 }
+
+// Open ``dialog`` with its form's fields filled from ``values``; resolve with the fields as
+// typed (trimmed) on Apply, or null when cancelled.
+export function askFields(dialog, values, { returnFocus } = {}) {
+  const form = dialog.querySelector("form");
+  const inputs = Array.from(form.querySelectorAll("input[name]"));
+  inputs.forEach((input) => {
+    input.value = values[input.name] || "";
+  });
+  return new Promise((resolve) => {
+    let answer = null;
+    function submit(event) {
+      event.preventDefault();
+      answer = Object.fromEntries(inputs.map((input) => [input.name, input.value.trim()]));
+      dialog.close();
+    }
+    const cancelButton = dialog.querySelector("[data-dialog-cancel]");
+    const cancel = () => dialog.close();
+    form.addEventListener("submit", submit);
+    cancelButton.addEventListener("click", cancel);
+    dialog.addEventListener(
+      "close",
+      () => {
+        form.removeEventListener("submit", submit);
+        cancelButton.removeEventListener("click", cancel);
+        if (returnFocus) {
+          returnFocus();
+        }
+        resolve(answer);
+      },
+      { once: true },
+    );
+    dialog.showModal();
+    inputs[0].focus();
+  });
+}

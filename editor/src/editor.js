@@ -9,7 +9,7 @@ import StarterKit from "@tiptap/starter-kit";
 import { TableKit } from "@tiptap/extension-table";
 import { Embed, Figure, MORE_MARK, PullQuote, ReadMore, embedProvider } from "./nodes.js";
 import { cleanPastedHTML } from "./paste.js";
-import { askAddress, linkAddress } from "./dialogs.js";
+import { askAddress, askFields, linkAddress } from "./dialogs.js";
 import { openImageDialog } from "./library.js";
 
 const MORE_COMMENT = /(?:<p>\s*)?<!--\s*more\b[\s\S]*?-->(?:\s*<\/p>)?/gi;
@@ -164,6 +164,17 @@ function start(textarea) {
         openImageDialog(dialog("image"), { insert, returnFocus });
       }
     }),
+    button(texts.caption, texts.captionTitle, async () => {
+      // The selected picture's alt text, caption and credit, for this story only.
+      if (!editor.isActive("figureImage")) {
+        return;
+      }
+      const { alt, caption, credit } = editor.getAttributes("figureImage");
+      const answer = await askFields(dialog("figure"), { alt, caption, credit }, { returnFocus });
+      if (answer) {
+        chain().updateAttributes("figureImage", answer).run();
+      }
+    }, () => editor.isActive("figureImage")),
     button(texts.embed, texts.embed, async () => {
       const url = await askAddress(dialog("embed"), { valid: (address) => Boolean(embedProvider(address)), returnFocus });
       if (url) {
@@ -174,6 +185,7 @@ function start(textarea) {
     button("↶", texts.undo, () => chain().undo().run()),
     button("↷", texts.redo, () => chain().redo().run()),
   ];
+  const captionButton = items.find((item) => item.title === texts.captionTitle);
   const sourceButton = button(texts.source, texts.sourceTitle, () => {
     if (richMode) {
       sync();
@@ -197,6 +209,9 @@ function start(textarea) {
         item.classList.toggle("is-active", Boolean(item.isActive()));
       }
     });
+    if (richMode) {
+      captionButton.disabled = !editor.isActive("figureImage");
+    }
   }
   editor.on("update", () => {
     sync();

@@ -261,6 +261,17 @@ class DeskTests:
             lambda b: b.find_element(By.ID, "desk-image-dialog").get_attribute("open")
         )
 
+        # This story's own caption for it: the picture selected, its Caption dialog.
+        browser.find_element(By.CSS_SELECTOR, ".desk-editor-figure").click()
+        tool(browser, "Alt text, caption and credit of the selected picture")
+        caption = visible(browser, "#desk-figure-caption")
+        assert caption.get_attribute("value") == "The ferry"
+        caption.clear()
+        caption.send_keys("The ferry, back in service", Keys.ENTER)
+        WebDriverWait(browser, 10).until_not(
+            lambda b: b.find_element(By.ID, "desk-figure-dialog").get_attribute("open")
+        )
+
         # A new picture is uploaded into the library from the dialog and inserted.
         surface.send_keys(Keys.CONTROL, Keys.END)
         tool(browser, "Image")
@@ -281,6 +292,7 @@ class DeskTests:
         assert f'class="wp-library-image-{ferry.pk}"' in body
         assert f'class="wp-library-image-{uploaded.pk}"' in body
         assert '<span class="wp-credit">A. B.</span>' in body
+        assert Image.objects.get(pk=ferry.pk).caption == "The ferry"  # the library's is kept
         services.article_publish(article)
 
         # The reader page draws both from the library: <picture>, srcset, caption and credit.
@@ -288,7 +300,7 @@ class DeskTests:
         browser.get(base + article.get_absolute_url())
         figures = browser.find_elements(By.CSS_SELECTOR, ".story__body figure")
         assert [f.find_element(By.TAG_NAME, "figcaption").text for f in figures] == [
-            "The ferry A. B.",
+            "The ferry, back in service A. B.",
             "Back at sea C. D.",
         ]
         for figure, image in zip(figures, (ferry, uploaded), strict=True):
