@@ -56,7 +56,8 @@ def library_pictures(html: str, resolve: LibraryResolver) -> str:
     """Return ``html`` with every library ``<img>`` the resolver knows drawn as ``<picture>``.
 
     ``html`` must be sanitised already (its tags are read with a pattern). The stored alt text
-    is kept when the library's is empty. Unknown ids keep their stored ``<img>``.
+    (the story's, copied from the library when inserted) wins; the library's fills an empty
+    one. Unknown ids keep their stored ``<img>``.
     """
     ids = library_ids(html)
     if not ids:
@@ -81,7 +82,7 @@ def library_pictures(html: str, resolve: LibraryResolver) -> str:
             sizes=picture.sizes,
             width=picture.width or None,
             height=picture.height or None,
-            alt=picture.alt or stored.get("alt", ""),
+            alt=stored.get("alt") or picture.alt,
             loading="lazy",
             decoding="async",
         )

@@ -56,16 +56,19 @@ class LibraryPicturesTests:
             "sizes": PICTURE.sizes,
             "width": "960",
             "height": "540",
-            "alt": "Boats in the harbour",
+            "alt": "Stored alt",
             "loading": "lazy",
             "decoding": "async",
         }
         assert "The harbour" in html and '<span class="wp-credit">Photo: AP</span>' in html
 
-    def test_stored_alt_kept_when_the_library_has_none(self) -> None:
-        found = {7: LibraryPicture(**{**PICTURE.__dict__, "alt": ""})}
-        html = render_body(STORED, resolve_library=resolver(found))
-        assert find_all(html, "img")[0]["alt"] == "Stored alt"
+    def test_library_alt_fills_an_empty_stored_alt(self) -> None:
+        body = STORED.replace('alt="Stored alt"', 'alt=""')
+        html = render_body(body, resolve_library=resolver({7: PICTURE}))
+        assert find_all(html, "img")[0]["alt"] == "Boats in the harbour"
+        empty = {7: LibraryPicture(**{**PICTURE.__dict__, "alt": ""})}
+        html = render_body(body, resolve_library=resolver(empty))
+        assert find_all(html, "img")[0]["alt"] == ""
 
     def test_deleted_image_keeps_its_stored_img(self) -> None:
         """An id the library no longer has keeps the stored rendition address (placeholder)."""
@@ -109,7 +112,7 @@ class LibraryPicturesTests:
         # A refused address keeps the stored image rather than drawing an unsafe one.
         assert find_all(html, "img")[0]["src"] == "/media/r/aa/full-960.jpg"
         safe = LibraryPicture(**{**hostile.__dict__, "src": "/ok.jpg"})
-        html = render_body(STORED, resolve_library=resolver({7: safe}))
+        html = render_body(STORED.replace("Stored alt", ""), resolve_library=resolver({7: safe}))
         assert unsafe_parts(html) == []
         assert find_all(html, "img")[0]["alt"] == hostile.alt
 
