@@ -318,3 +318,5 @@ class DeskTests:
             )
             # Chromium takes the AVIF source: the library's modern format, made on request.
             assert img.get_property("currentSrc").endswith(".avif")
+        browser.execute_script("window.scrollTo(0, 0)")
+        screenshot(browser, "reader-pictures")
