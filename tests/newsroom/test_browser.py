@@ -293,6 +293,14 @@ class DeskTests:
         assert f'class="wp-library-image-{uploaded.pk}"' in body
         assert '<span class="wp-credit">A. B.</span>' in body
         assert Image.objects.get(pk=ferry.pk).caption == "The ferry"  # the library's is kept
+        # Reopened, the editor reads both figures back whole: saving again changes nothing.
+        assert len(editor(browser).find_elements(By.CSS_SELECTOR, ".desk-editor-figure")) == 2
+        # A keystroke and its undoing make the editor write its HTML into the field.
+        editor(browser).send_keys(Keys.CONTROL, Keys.HOME, "x", Keys.BACKSPACE)
+        written = browser.find_element(By.ID, "id_body").get_attribute("value")
+        assert f"wp-library-image-{uploaded.pk}" in written
+        press(browser, "_continue")
+        assert stored_body(article) == body
         services.article_publish(article)
 
         # The reader page draws both from the library: <picture>, srcset, caption and credit.
