@@ -31,6 +31,9 @@ export function showError(input, error, message) {
 // ``valid(address)`` says whether it may be used; an empty answer is allowed when
 // ``allowEmpty`` (a link dialog's "remove the link").
 export function askAddress(dialog, { value = "", valid, allowEmpty = false, returnFocus }) {
+  if (dialog.open) {
+    return Promise.resolve(null);
+  }
   const form = dialog.querySelector("form");
   const input = form.querySelector("input");
   const error = form.querySelector(".desk-dialog-error");
@@ -72,6 +75,9 @@ export function askAddress(dialog, { value = "", valid, allowEmpty = false, retu
 // Open ``dialog`` with its form's fields filled from ``values``; resolve with the fields as
 // typed (trimmed) on Apply, or null when cancelled.
 export function askFields(dialog, values, { returnFocus } = {}) {
+  if (dialog.open) {
+    return Promise.resolve(null);
+  }
   const form = dialog.querySelector("form");
   const inputs = Array.from(form.querySelectorAll("input[name]"));
   inputs.forEach((input) => {

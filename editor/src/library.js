@@ -10,6 +10,9 @@ function format(template, values) {
 }
 
 export function openImageDialog(dialog, { insert, returnFocus }) {
+  if (dialog.open) {
+    return;
+  }
   const texts = dialog.dataset;
   const search = dialog.querySelector("#desk-library-search");
   const query = dialog.querySelector("#desk-library-query");
