@@ -17,6 +17,7 @@ from dastan.content import services
 from dastan.content.models import Article
 from dastan.media.models import Image
 from dastan.newsroom.admin import EDITOR_SCRIPT
+from dastan.newsroom.editing import editing_mark
 from dastan.newsroom.models import Autosave
 from dastan.newsroom.roles import EDITOR, WRITER
 from dastan.rendering import prepare_body
@@ -296,9 +297,12 @@ class DeskTests:
         # Reopened, the editor reads both figures back whole: saving again changes nothing.
         assert len(editor(browser).find_elements(By.CSS_SELECTOR, ".desk-editor-figure")) == 2
         # A keystroke and its undoing make the editor write its HTML into the field.
-        editor(browser).send_keys(Keys.CONTROL, Keys.HOME, "x", Keys.BACKSPACE)
+        editor(browser).send_keys(Keys.CONTROL, Keys.HOME)
+        editor(browser).send_keys("x")
         written = browser.find_element(By.ID, "id_body").get_attribute("value")
+        assert written.startswith("<p>xThe ferry")
         assert f"wp-library-image-{uploaded.pk}" in written
+        editor(browser).send_keys(Keys.BACKSPACE)
         press(browser, "_continue")
         assert stored_body(article) == body
         services.article_publish(article)
@@ -328,3 +332,40 @@ class DeskTests:
             assert img.get_property("currentSrc").endswith(".avif")
         browser.execute_script("window.scrollTo(0, 0)")
         screenshot(browser, "reader-pictures")
+
+    def test_someone_else_editing_is_shown_and_a_stale_save_is_refused(self, live_server, browser):
+        """Edit locking in the page: who has it open, and a save over a newer version refused
+        with the differences, nothing written; Preview is on the form and on a draft's site link."""
+        assert finders.find(EDITOR_SCRIPT), "The body editor is not built: run `make editor`."
+        base = live_server.url
+        writer = staff("writer", WRITER)
+        colleague = staff("editor", EDITOR)
+        article = services.article_save(
+            Article(title="Budget passes", slug="budget-passes", body="<p>It passed.</p>"),
+            user=writer,
+        )
+        Article.objects.filter(pk=article.pk).update(created_by=writer)
+        editing_mark(article, colleague)
+
+        sign_in(browser, base, "writer")
+        browser.get(base + f"/admin/content/article/{article.pk}/change/")
+        notice = browser.find_element(By.CSS_SELECTOR, "#editing .desk-notice").text
+        assert notice.startswith("editor has had this article open since")
+        tools = browser.find_elements(By.CSS_SELECTOR, ".object-tools a")
+        preview = f"{base}/newsroom/preview/{article.pk}/"
+        assert [a.get_attribute("href") for a in tools if a.text.lower() == "preview"] == [preview]
+        assert [a.get_attribute("href") for a in tools if "site" in a.text.lower()] == [preview]
+
+        # The colleague saves first; the writer's save from the older version is refused.
+        article.refresh_from_db()
+        article.body = "<p>It passed, the colleague says.</p>"
+        services.article_save(article, user=colleague)
+        surface = editor(browser)
+        surface.click()
+        surface.send_keys(Keys.CONTROL, Keys.END)
+        surface.send_keys(" Narrowly.")
+        press(browser, "_continue")
+        conflict = browser.find_element(By.ID, "conflict")
+        assert conflict.find_element(By.TAG_NAME, "h2").text.startswith("Saved by editor at")
+        assert "Narrowly." in conflict.text and "the colleague says" in conflict.text
+        assert stored_body(article) == "<p>It passed, the colleague says.</p>"
