@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from django.db.models import Max, Prefetch, QuerySet
@@ -73,13 +73,31 @@ def newest_change(items: list[Article], *, edition: str) -> dt.datetime | None:
 
 
 def links_absolute(html: str, base: str) -> str:
-    """Return ``html`` with every link and image address made absolute against ``base``."""
+    """Return ``html`` with every link and image address made absolute against ``base``.
+
+    A ``<picture>`` (a library image, ``rendering/library.py``) keeps only its ``<img>``:
+    lxml's HTML parser does not know ``<source>`` as empty and would wrap the ``<img>`` in it,
+    and feed readers show the ``<img>`` (its ``srcset`` made absolute too).
+    """
     if not html.strip():
         return html
     wrapper = lxml.html.fragment_fromstring(html, create_parent="div")
+    for source in wrapper.xpath("//picture//source"):
+        source.drop_tag()
+    for picture in wrapper.xpath("//picture"):
+        picture.drop_tag()
     wrapper.make_links_absolute(base, resolve_base_href=False)
+    for element in wrapper.xpath("//*[@srcset]"):
+        element.set("srcset", _srcset_absolute(element.get("srcset"), base))
     text = lxml.html.tostring(wrapper, encoding="unicode")
     return text[len("<div>") : -len("</div>")]
+
+
+def _srcset_absolute(srcset: str, base: str) -> str:
+    candidates = (candidate.strip().split(None, 1) for candidate in srcset.split(","))
+    return ", ".join(
+        " ".join([urljoin(base, parts[0]), *parts[1:]]) for parts in candidates if parts
+    )
 
 
 def image_enclosure(item: Article) -> Enclosure | None:

@@ -51,6 +51,8 @@ ROLES: dict[str, Role] = {
         960,
     ),
     "lead": Role("full", (480, 640, 960, 1280, 1600), "(min-width: 44rem) 42rem, 100vw", 960),
+    # An image in an article's body (chosen in the editor): the column's width, lazy.
+    "body": Role("full", (480, 640, 960, 1280), "(min-width: 44rem) 42rem, 100vw", 960),
     "gallery": Role("4x3", (320, 480, 640), "(min-width: 44rem) 14rem, 50vw", 480),
 }
 # Head tags: the social preview (OpenGraph, Twitter) and JSON-LD's three ratios, 1200 wide.
@@ -147,12 +149,13 @@ def head_images(image: Image) -> tuple[HeadImage, list[HeadImage]]:
 def specs_used(image: Image) -> list[Spec]:
     """Return every rendition the pages and head tags show of ``image`` as a featured image.
 
-    Gallery sizes are left to the first request: few featured images are in a gallery.
+    Gallery and body sizes are left to the first request: few featured images are in a
+    gallery, and the body's widths are the lead's.
     """
     specs: list[Spec] = []
     exts = (*modern_formats(), fallback_ext(image))
     for name, role in ROLES.items():
-        if name == "gallery":
+        if name in ("gallery", "body"):
             continue
         for width in _widths(image, role):
             specs.extend(Spec(role.shape, width, ext) for ext in exts)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dastan.newsroom import views
+from dastan.newsroom import library, views
 
 app_name = "newsroom"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     ),
     path("newsroom/autosave/new/", views.autosave, name="autosave_new"),
     path("newsroom/autosave/new/discard/", views.autosave_discard, name="autosave_new_discard"),
+    path("newsroom/library/", library.library_list, name="library_list"),
+    path("newsroom/library/upload/", library.library_upload, name="library_upload"),
     path("newsroom/two-factor/", views.twofactor, name="twofactor"),
     path("newsroom/language/", views.language, name="language"),
 ]

@@ -12,7 +12,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -79,7 +79,13 @@ def autosave(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
     stored = article.lock_version if article is not None else None
     conflict = article is not None and opened is not None and opened != stored
-    answer = {"saved_at": kept.saved_at.isoformat(), "conflict": conflict, "lock_version": stored}
+    answer = {
+        "saved_at": kept.saved_at.isoformat(),
+        # As the page shows it: the site's time format and time zone, like every admin date.
+        "saved_at_label": formats.time_format(timezone.localtime(kept.saved_at)),
+        "conflict": conflict,
+        "lock_version": stored,
+    }
     return JsonResponse(answer, status=409 if conflict else 200)
 
 

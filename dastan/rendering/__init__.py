@@ -9,7 +9,8 @@ Pure text in, text out: nothing here imports Django or the rest of Dastan.
 2. ``shortcode_unautop``: ``<p>[gallery]</p>`` loses its paragraph, as the
    gallery is a block.
 3. The shortcodes expand (renderers escape their attributes), then
-   ``autoembed`` turns lone YouTube and Vimeo URLs into players.
+   ``autoembed`` turns lone YouTube and Vimeo URLs into players, and
+   media-library images become ``<picture>``s (``library.py``).
 4. ``sanitize_html`` again, so a renderer's mistake or markup smuggled
    through a shortcode attribute still cannot reach the reader. The
    allowlist admits exactly what the built-in renderers produce.
@@ -22,6 +23,12 @@ import re
 from dastan.rendering.autop import autop, shortcode_unautop
 from dastan.rendering.embeds import autoembed, render_embed
 from dastan.rendering.excerpts import MORE_BREAK, clip_text, make_excerpt, plain_text
+from dastan.rendering.library import (
+    LibraryPicture,
+    LibraryResolver,
+    library_ids,
+    library_pictures,
+)
 from dastan.rendering.media import (
     AttachmentResolver,
     GalleryItem,
@@ -42,12 +49,15 @@ __all__ = [
     "AttachmentResolver",
     "GalleryItem",
     "GalleryResolver",
+    "LibraryPicture",
+    "LibraryResolver",
     "Shortcode",
     "ShortcodeRegistry",
     "attachment_ids",
     "autop",
     "clip_text",
     "default_registry",
+    "library_ids",
     "make_excerpt",
     "plain_text",
     "prepare_body",
@@ -100,12 +110,14 @@ def render_body(
     registry: ShortcodeRegistry | None = None,
     resolve_attachments: AttachmentResolver | None = None,
     resolve_gallery: GalleryResolver | None = None,
+    resolve_library: LibraryResolver | None = None,
 ) -> str:
     """Return a stored article body as safe HTML for display.
 
     ``registry`` defaults to ``default_registry``; ``resolve_attachments``
     lets ``[gallery ids=...]`` find WordPress attachments and ``resolve_gallery``
-    ``[gallery name=...]`` a library gallery (without them galleries render empty).
+    ``[gallery name=...]`` a library gallery (without them galleries render empty);
+    ``resolve_library`` draws the body's library images as ``<picture>``.
     """
     registry = registry or default_registry
     if resolve_attachments is not None or resolve_gallery is not None:
@@ -114,4 +126,6 @@ def render_body(
     html = sanitize_html(html)
     html = shortcode_unautop(html, registry.names)
     html = autoembed(registry.render(html))
+    if resolve_library is not None:
+        html = library_pictures(html, resolve_library)
     return sanitize_html(html)

@@ -86,6 +86,7 @@ ALLOWED_TAGS = frozenset(
         "video",
         "audio",
         "source",
+        "picture",
     }
 )
 
@@ -112,7 +113,8 @@ ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
         {"src", "controls", "preload", "loop", "muted", "playsinline", "width", "height", "poster"}
     ),
     "audio": frozenset({"src", "controls", "preload", "loop", "muted"}),
-    "source": frozenset({"src", "type"}),
+    # srcset and sizes: a media-library image's <picture> (library.py).
+    "source": frozenset({"src", "type", "srcset", "sizes"}),
 }
 
 # Removed together with their content: never text a reader should see.

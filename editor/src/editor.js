@@ -9,6 +9,8 @@ import StarterKit from "@tiptap/starter-kit";
 import { TableKit } from "@tiptap/extension-table";
 import { Embed, Figure, MORE_MARK, PullQuote, ReadMore, embedProvider } from "./nodes.js";
 import { cleanPastedHTML } from "./paste.js";
+import { askAddress, askFields, linkAddress } from "./dialogs.js";
+import { openImageDialog } from "./library.js";
 
 const MORE_COMMENT = /(?:<p>\s*)?<!--\s*more\b[\s\S]*?-->(?:\s*<\/p>)?/gi;
 // autop leaves a shortcode alone on its line without its paragraph; the editor reads it in one.
@@ -53,21 +55,8 @@ function button(label, title, run, isActive) {
   return element;
 }
 
-function featuredImage(form) {
-  const field = (name) => form.querySelector(`[name="${name}"]`);
-  const current = document.getElementById("desk-editor").dataset.featuredImage || "";
-  const url = (field("featured_image_url") || {}).value || current;
-  return {
-    src: url,
-    alt: (field("featured_image_caption") || {}).value || "",
-    caption: (field("featured_image_caption") || {}).value || "",
-    credit: (field("featured_image_credit") || {}).value || "",
-  };
-}
-
 function start(textarea) {
   const texts = document.getElementById("desk-editor").dataset;
-  const form = textarea.form;
   const wrapper = document.createElement("div");
   wrapper.className = "desk-editor";
   const toolbar = document.createElement("div");
@@ -131,10 +120,8 @@ function start(textarea) {
   }
 
   const chain = () => editor.chain().focus();
-  const ask = (question, value) => {
-    const answer = window.prompt(question, value || "");
-    return answer === null ? null : answer.trim();
-  };
+  const returnFocus = () => editor.commands.focus();
+  const dialog = (name) => document.getElementById(`desk-${name}-dialog`);
   const items = [
     button(texts.paragraph, texts.paragraph, () => chain().setParagraph().run(), () => editor.isActive("paragraph")),
     ...[2, 3, 4].map((level) =>
@@ -144,8 +131,13 @@ function start(textarea) {
     ),
     button("B", texts.bold, () => chain().toggleBold().run(), () => editor.isActive("bold")),
     button("I", texts.italic, () => chain().toggleItalic().run(), () => editor.isActive("italic")),
-    button(texts.link, texts.link, () => {
-      const url = ask(texts.linkPrompt, editor.getAttributes("link").href);
+    button(texts.link, texts.link, async () => {
+      const url = await askAddress(dialog("link"), {
+        value: editor.getAttributes("link").href || "",
+        valid: linkAddress,
+        allowEmpty: true,
+        returnFocus,
+      });
       if (url === null) {
         return;
       }
@@ -164,37 +156,36 @@ function start(textarea) {
     button("+‖", texts.addColumn, () => chain().addColumnAfter().run()),
     button("✕▦", texts.deleteTable, () => chain().deleteTable().run()),
     button(texts.image, texts.image, () => {
-      // The seam for a media library: a listener that calls preventDefault() picks the
-      // image itself and hands it to detail.insert({src, alt, caption, credit}).
+      // The seam for another image source: a listener that calls preventDefault() picks the
+      // image itself and hands it to detail.insert({src, alt, caption, credit, imageId}).
       const insert = (image) => image && image.src && chain().insertContent({ type: "figureImage", attrs: image }).run();
       const event = new CustomEvent("dastan:editor-image", { cancelable: true, detail: { insert, editor } });
-      if (!textarea.dispatchEvent(event)) {
-        return;
+      if (textarea.dispatchEvent(event)) {
+        openImageDialog(dialog("image"), { insert, returnFocus });
       }
-      const image = featuredImage(form);
-      if (!image.src) {
-        image.src = ask(texts.imagePrompt, "");
-        if (!image.src) {
-          return;
-        }
-      }
-      insert(image);
     }),
-    button(texts.embed, texts.embed, () => {
-      const url = ask(texts.embedPrompt, "");
-      if (!url) {
+    button(texts.caption, texts.captionTitle, async () => {
+      // The selected picture's alt text, caption and credit, for this story only.
+      if (!editor.isActive("figureImage")) {
         return;
       }
-      if (!embedProvider(url)) {
-        window.alert(texts.embedUnknown);
-        return;
+      const { alt, caption, credit } = editor.getAttributes("figureImage");
+      const answer = await askFields(dialog("figure"), { alt, caption, credit }, { returnFocus });
+      if (answer) {
+        chain().updateAttributes("figureImage", answer).run();
       }
-      chain().insertContent({ type: "embed", attrs: { url } }).run();
+    }, () => editor.isActive("figureImage")),
+    button(texts.embed, texts.embed, async () => {
+      const url = await askAddress(dialog("embed"), { valid: (address) => Boolean(embedProvider(address)), returnFocus });
+      if (url) {
+        chain().insertContent({ type: "embed", attrs: { url } }).run();
+      }
     }),
     button(texts.more, texts.more, () => chain().insertContent({ type: "readMore" }).run()),
     button("↶", texts.undo, () => chain().undo().run()),
     button("↷", texts.redo, () => chain().redo().run()),
   ];
+  const captionButton = items.find((item) => item.title === texts.captionTitle);
   const sourceButton = button(texts.source, texts.sourceTitle, () => {
     if (richMode) {
       sync();
@@ -218,6 +209,9 @@ function start(textarea) {
         item.classList.toggle("is-active", Boolean(item.isActive()));
       }
     });
+    if (richMode) {
+      captionButton.disabled = !editor.isActive("figureImage");
+    }
   }
   editor.on("update", () => {
     sync();

@@ -52,6 +52,9 @@ export const Figure = Node.create({
       alt: { default: "" },
       caption: { default: "" },
       credit: { default: "" },
+      // The media library's id (class wp-library-image-N): the reader page draws the
+      // library's <picture> for it (rendering/library.py); null for an image by address.
+      imageId: { default: null },
     };
   },
   parseHTML() {
@@ -70,7 +73,9 @@ export const Figure = Node.create({
         copy.querySelectorAll(".wp-credit, .credit").forEach((node) => node.remove());
         text = copy.textContent.trim();
       }
-      return { src: img.getAttribute("src"), alt: img.getAttribute("alt") || "", caption: text, credit };
+      const library = /\bwp-library-image-(\d+)\b/.exec(img.getAttribute("class") || "");
+      const imageId = library ? Number(library[1]) : null;
+      return { src: img.getAttribute("src"), alt: img.getAttribute("alt") || "", caption: text, credit, imageId };
     };
     return [
       { tag: "figure", getAttrs: read, priority: 60 },
@@ -78,11 +83,16 @@ export const Figure = Node.create({
     ];
   },
   renderHTML({ HTMLAttributes }) {
-    const figure = ["figure", { class: "wp-block-image" }, ["img", { src: HTMLAttributes.src, alt: HTMLAttributes.alt }]];
+    const image = { src: HTMLAttributes.src, alt: HTMLAttributes.alt };
+    if (HTMLAttributes.imageId) {
+      image.class = `wp-library-image-${HTMLAttributes.imageId}`;
+    }
+    const figure = ["figure", { class: "wp-block-image" }, ["img", image]];
     if (HTMLAttributes.caption || HTMLAttributes.credit) {
       const caption = ["figcaption", {}];
       if (HTMLAttributes.caption) {
-        caption.push(HTMLAttributes.caption);
+        // A space before the credit, so the caption's text (a feed, a screen reader) reads apart.
+        caption.push(HTMLAttributes.credit ? `${HTMLAttributes.caption} ` : HTMLAttributes.caption);
       }
       if (HTMLAttributes.credit) {
         caption.push(["span", { class: "wp-credit" }, HTMLAttributes.credit]);

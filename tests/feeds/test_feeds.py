@@ -25,6 +25,7 @@ from tests.factories import (
     PlaceFactory,
     SectionFactory,
     TagFactory,
+    library_image,
 )
 from tests.feeds.conftest import BASE, fetch, xml_of
 
@@ -153,6 +154,20 @@ class RssTests:
         assert f'src="{BASE}/media/map.jpg"' in body
         assert "<script" not in body
         assert item.findtext("description") == story.teaser
+
+    def test_library_image_in_the_body_is_an_absolute_img(self, client):
+        """A body's <picture> reaches feed readers as its <img>, every address absolute."""
+        image = library_image((1600, 900), alt_text="Ferry")
+        ArticleFactory(
+            body=f'<figure class="wp-block-image"><img class="wp-library-image-{image.pk}"'
+            ' src="/media/r/x/full-960.jpg" alt=""><figcaption>The ferry</figcaption></figure>'
+        )
+        (item,) = rss_items(xml_of(fetch(client, "/feed/")))
+        body = item.findtext("content:encoded", namespaces=NS)
+        assert "<picture" not in body and "<source" not in body
+        assert f'src="{BASE}/media/r/{image.sha256}/full-960.jpg"' in body
+        assert f'srcset="{BASE}/media/r/{image.sha256}/full-480.jpg 480w, ' in body
+        assert 'alt="Ferry"' in body and "<figcaption>The ferry</figcaption>" in body
 
     def test_excerpt_setting_leaves_the_body_out(self, client, settings, story):
         settings.DASTAN_FEEDS = {"CONTENT": "excerpt"}

@@ -18,6 +18,7 @@ from dastan.importers.wordpress import batches, command
 from dastan.importers.wordpress.load import wordpress_import
 from dastan.importers.wordpress.mapping import post_plan
 from dastan.importers.wordpress.wxr import WxrError
+from dastan.newsroom.review import review_queue
 from dastan.redirects.models import LegacyRedirect
 from tests.factories import ArticleFactory, image_bytes
 
@@ -595,6 +596,17 @@ class WxrEdgeValueTests:
         wordpress_import(path)
         article = Article.objects.get(title="Pingbacks And Trackbacks")
         assert (article.status, article.published_at) == ("draft", None)
+
+    def test_a_pending_post_waits_for_review_without_a_date(self, tmp_path):
+        """WordPress's "Pending Review" is the desk's "Ready for review", in the editors' queue."""
+        path = edited_copy(
+            tmp_path, WPTEST, ("<wp:status>draft</wp:status>", "<wp:status>pending</wp:status>")
+        )
+        wordpress_import(path)
+        article = Article.objects.get(title="Draft")
+        assert (article.status, article.published_at) == ("review", None)
+        assert not article.is_public
+        assert list(review_queue()) == [article]
 
 
 POLYLANG = DATA / "multilingual" / "polylang.xml"

@@ -151,3 +151,55 @@ class GalleryTests:
             client.get(item.get_absolute_url())
         gallery_queries = [q for q in ctx.captured_queries if "media_galleryimage" in q["sql"]]
         assert len(gallery_queries) == 1
+
+
+def body_figure(
+    image_id: int, src: str = "/media/r/gone/full-960.jpg", alt: str = "Stored alt"
+) -> str:
+    """Return a library image as the desk's editor stores it in a body."""
+    return (
+        f'<figure class="wp-block-image"><img class="wp-library-image-{image_id}" src="{src}"'
+        f' alt="{alt}"><figcaption>At the pier <span class="wp-credit">Photo: A. B.</span>'
+        "</figcaption></figure>"
+    )
+
+
+class BodyImageTests:
+    def test_library_image_in_a_body_is_a_picture_with_caption_and_credit(self, client):
+        image = library_image((2000, 1000), alt_text="Ferry at the Aktau pier")
+        item = ArticleFactory(
+            body="<p>Before.</p>" + body_figure(image.pk, alt="") + "<p>After.</p>"
+        )
+        doc = page(client, item.get_absolute_url())
+        (figure,) = doc.xpath('//div[contains(@class, "story__body")]//figure')
+        (img,) = figure.xpath(".//img")
+        assert img.get("alt") == "Ferry at the Aktau pier"  # the library's fills an empty one
+        assert img.get("loading") == "lazy"
+        assert (img.get("width"), img.get("height")) == ("960", "480")
+        assert img.get("src") == f"/media/r/{image.sha256}/full-960.jpg"
+        assert f"/media/r/{image.sha256}/full-1280.jpg 1280w" in img.get("srcset")
+        assert figure.xpath(".//source/@type") == ["image/avif", "image/webp"]
+        assert figure.xpath("string(.//figcaption)").split() == "At the pier Photo: A. B.".split()
+        assert figure.xpath('.//figcaption/span[@class="wp-credit"]/text()') == ["Photo: A. B."]
+        assert client.get(img.get("src")).status_code == 200
+
+    def test_deleted_library_image_shows_the_placeholder(self, client):
+        image = library_image()
+        src = f"/media/r/{image.sha256}/full-960.jpg"
+        item = ArticleFactory(body=body_figure(image.pk, src))
+        image.delete()
+        doc = page(client, item.get_absolute_url())
+        assert not doc.xpath("//picture[.//img[@alt='Stored alt']]")
+        (img,) = doc.xpath("//img[@alt='Stored alt']")
+        response = client.get(img.get("src"))
+        assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+        assert response["Cache-Control"] == "public, max-age=300"  # the placeholder's
+
+    def test_body_images_are_one_query(self, client):
+        images = [library_image() for _ in range(3)]
+        item = ArticleFactory(body="".join(body_figure(image.pk) for image in images))
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(item.get_absolute_url())
+        assert response.content.count(b"<picture>") >= 3
+        image_queries = [q for q in ctx.captured_queries if 'FROM "media_image"' in q["sql"]]
+        assert len(image_queries) == 1

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from dastan.content import services
 from dastan.content.models import Article
@@ -38,6 +39,9 @@ class AutosaveEndpointTests:
         assert response.status_code == 200 and response.json()["conflict"] is False
         kept = Autosave.objects.get(user=writer, article=article)
         assert kept.body == "<p>It passed, narrowly.</p>"
+        # Shown as every admin time: the site's 24-hour format in its time zone.
+        shown = timezone.localtime(kept.saved_at).strftime("%H:%M")
+        assert response.json()["saved_at_label"] == shown
         stored = Article.objects.get(pk=article.pk)
         assert stored.body == "<p>It passed.</p>" and stored.lock_version == article.lock_version
         assert stored.versions.count() == article.versions.count()

@@ -43,11 +43,13 @@ MAPPING_VERSION = "2"
 
 # WordPress post_status -> Dastan status. Private and trashed posts are kept
 # but never shown; "auto-draft" is WordPress's empty autosave and is skipped.
+# "pending" is WordPress's "Pending Review": the desk's "Ready for review" (the change
+# hash holds the status, so re-importing an export rewrites only those posts).
 STATUSES = {
     "publish": Article.Status.PUBLISHED,
     "future": Article.Status.SCHEDULED,
     "draft": Article.Status.DRAFT,
-    "pending": Article.Status.DRAFT,
+    "pending": Article.Status.REVIEW,
     "private": Article.Status.UNPUBLISHED,
     "trash": Article.Status.UNPUBLISHED,
 }
@@ -474,7 +476,9 @@ def post_plan(
     if status in (Article.Status.PUBLISHED, Article.Status.SCHEDULED) and published_at is None:
         status = Article.Status.DRAFT
         notes.append("no date: imported as a draft")
-    if status == Article.Status.DRAFT and not item.post_date_gmt.strip("0-: "):
+    if status in (Article.Status.DRAFT, Article.Status.REVIEW) and not item.post_date_gmt.strip(
+        "0-: "
+    ):
         published_at = None
     problem = published_at_error(published_at)
     if problem:

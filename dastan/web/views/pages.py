@@ -22,7 +22,7 @@ from dastan.editions.addresses import edition_current
 from dastan.editions.conf import edition_code, edition_codes, editions_all
 from dastan.feeds.meta import article_meta, site_json_ld
 from dastan.importers.selectors import article_attachments
-from dastan.media.selectors import body_galleries
+from dastan.media.selectors import body_galleries, body_images
 from dastan.redirects.middleware import legacy_redirect_get
 from dastan.rendering import reading_time, render_body
 from dastan.web.decorators import read_only
@@ -94,6 +94,7 @@ def body_render(item) -> str:
             item.body,
             resolve_attachments=article_attachments(item),
             resolve_gallery=body_galleries(item.body),
+            resolve_library=body_images(item.body),
         )
 
 

@@ -26,10 +26,13 @@
 
   var last = snapshot();
 
-  function say(template, when) {
-    if (state) {
-      state.textContent = template.replace("%(time)s", when.toLocaleTimeString());
-    }
+  // The time comes from the server in the site's format and time zone, as every admin date.
+  function say(template, response) {
+    return response.json().then(function (answer) {
+      if (state) {
+        state.textContent = template.replace("%(time)s", answer.saved_at_label);
+      }
+    });
   }
 
   function send(keepalive) {
@@ -56,10 +59,10 @@
     })
       .then(function (response) {
         if (response.status === 409) {
-          say(box.getAttribute("data-conflict"), new Date());
+          return say(box.getAttribute("data-conflict"), response);
         } else if (response.ok) {
-          say(box.getAttribute("data-saved"), new Date());
           box.setAttribute("data-last-saved", current);
+          return say(box.getAttribute("data-saved"), response);
         } else {
           throw new Error(String(response.status));
         }
