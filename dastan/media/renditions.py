@@ -21,6 +21,7 @@ from django.core.files.storage import default_storage
 from PIL import Image as PILImage
 from PIL import ImageOps
 
+from dastan.media.addresses import site_media_url
 from dastan.media.conf import image_setting
 from dastan.media.models import Image
 
@@ -93,7 +94,12 @@ def rendition_name(sha256: str, spec: Spec) -> str:
 
 
 def rendition_url(image: Image, spec: Spec) -> str:
-    return default_storage.url(rendition_name(image.sha256, spec))
+    """Return the rendition's address on the site, whatever the storage (``media.addresses``).
+
+    ``media.views.rendition`` answers it from any storage, making it first if need be; on the
+    local disk the file handler or nginx serve it directly once it is made.
+    """
+    return site_media_url(rendition_name(image.sha256, spec))
 
 
 def crop_box(
@@ -246,14 +252,6 @@ def placeholder_render(spec: Spec) -> bytes:
     width = min(spec.width, 320)
     picture = PILImage.new("RGB", (width, round(width * ratio[1] / ratio[0])), PLACEHOLDER_RGB)
     return _encode(picture, spec.ext)
-
-
-def rendition_ensure(image: Image, spec: Spec) -> str | None:
-    """Make the rendition if it is not stored yet; return its storage name, None if no source."""
-    name = rendition_name(image.sha256, spec)
-    if default_storage.exists(name):
-        return name
-    return name if renditions_make(image, [spec]) else None
 
 
 def renditions_make(image: Image, specs: list[Spec]) -> bool:

@@ -25,13 +25,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.utils.http import content_disposition_header
 from django.views import static
 
-from dastan.media.serving import IMMUTABLE, file_response
-
-# Shown inline; any other file (HTML, SVG, PDF...) is a download the browser
-# never renders, so an upload cannot run script on the site's origin.
-INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"})
-# Originals: a day, then a revalidation (answered 304 from the ETag).
-ORIGINALS_CACHE = "public, max-age=86400"
+from dastan.media.serving import IMMUTABLE, INLINE_TYPES, ORIGINALS_CACHE, file_response
 
 
 class StaticFiles(StaticFilesHandler):
