@@ -55,9 +55,9 @@ class MediaFiles(StaticFiles):
         # Without a MEDIA_URL every path would start with the empty prefix.
         if not (self.base_url.path.strip("/") and super()._should_handle(path)):
             return False
-        # A rendition not made yet is Django's to make (media.views.rendition).
-        relative = path[len(self.base_url.path) :]
-        return not relative.startswith("r/") or media_file(relative) is not None
+        # What is not on this disk is Django's: a rendition not made yet (media.views makes
+        # it), or a file in a bucket (DASTAN_S3_BUCKET) that media.views streams.
+        return media_file(path[len(self.base_url.path) :]) is not None
 
     def serve_file(self, request: HttpRequest) -> HttpResponse:
         return media_serve(request, self.file_path(request.path))
