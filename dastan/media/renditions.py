@@ -27,6 +27,14 @@ from dastan.media.models import Image
 
 logger = logging.getLogger(__name__)
 
+try:
+    from botocore.exceptions import BotoCoreError, ClientError
+except ImportError:  # no `s3` extra: the local disk only raises OSError
+    STORAGE_ERRORS: tuple[type[Exception], ...] = ()
+else:
+    # A bucket that cannot be reached or refuses (credentials, outage): a placeholder, not a 500.
+    STORAGE_ERRORS = (BotoCoreError, ClientError)
+
 # Shape name -> aspect ratio (width, height), or None to keep the source's.
 # card: listing cards (16:9); social: OpenGraph and Twitter's 1200x630 (1.91:1);
 # 4x3 and 1x1: the other two ratios Google asks for in JSON-LD ``image``.
@@ -266,11 +274,20 @@ def renditions_make(image: Image, specs: list[Spec]) -> bool:
     except (OSError, ValueError, SyntaxError, EOFError, PILImage.DecompressionBombError):
         logger.warning("image %s (%s) has no readable source", image.pk, image.file.name)
         return False
-    for spec, content in made.items():
-        name = rendition_name(image.sha256, spec)
-        if not default_storage.exists(name):
-            # Another request may have made it meanwhile: both wrote the same bytes.
-            default_storage.save(name, ContentFile(content))
+    except STORAGE_ERRORS:
+        logger.exception("image %s (%s): the storage failed", image.pk, image.file.name)
+        return False
+    # A bucket writes over a name (with the same bytes, here); the disk would keep a second
+    # copy under another name, so it is asked first: another request may have made it.
+    overwrites = getattr(default_storage, "file_overwrite", False)
+    try:
+        for spec, content in made.items():
+            name = rendition_name(image.sha256, spec)
+            if overwrites or not default_storage.exists(name):
+                default_storage.save(name, ContentFile(content))
+    except STORAGE_ERRORS:
+        logger.exception("image %s: renditions could not be stored", image.pk)
+        return False
     return True
 
 

@@ -7,6 +7,7 @@ bucket; on the local disk nginx or the WSGI file handler serve what exists befor
 from __future__ import annotations
 
 import hashlib
+import logging
 import mimetypes
 
 from django.core.exceptions import SuspiciousOperation
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_safe
 
 from dastan.media.models import Image
 from dastan.media.renditions import (
+    STORAGE_ERRORS,
     placeholder_render,
     rendition_name,
     renditions_make,
@@ -25,6 +27,7 @@ from dastan.media.renditions import (
 )
 from dastan.media.serving import INLINE_TYPES, ORIGINALS_CACHE, file_response
 
+logger = logging.getLogger(__name__)
 # A placeholder stands in for a source that may come back (a restored backup, a fixed file):
 # browsers ask again after a few minutes.
 PLACEHOLDER_CACHE = "public, max-age=300"
@@ -40,6 +43,9 @@ def _stored_open(name: str):
     try:
         return default_storage.open(name, "rb")
     except (FileNotFoundError, SuspiciousOperation):
+        return None
+    except STORAGE_ERRORS:
+        logger.exception("%s could not be read from the storage", name)
         return None
 
 

@@ -8,9 +8,11 @@ is asserted is what S3 holds, not what the storage class believes.
 from __future__ import annotations
 
 import io
+import socket
 
 import httpx
 import pytest
+from botocore.config import Config
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from lxml import html
@@ -151,6 +153,30 @@ class RenditionTests:
         pixel = placeholder.getpixel((1, 1))
         assert all(abs(a - b) <= 3 for a, b in zip(pixel, PLACEHOLDER_RGB, strict=True))
         assert bucket_keys(s3, bucket, "r/") == set()
+
+    def test_unreachable_bucket_gives_the_placeholder_not_a_500(self, client, s3_media, settings):
+        article = ArticleFactory(featured_image=library_image())
+        with socket.socket() as probe:  # a loopback port that nothing listens on
+            probe.bind(("127.0.0.1", 0))
+            dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+        storage = settings.STORAGES["default"]
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {
+                **storage,
+                "OPTIONS": {
+                    **storage["OPTIONS"],
+                    "endpoint_url": dead,
+                    "client_config": Config(retries={"total_max_attempts": 1}),
+                },
+            },
+        }
+        doc = html.fromstring(client.get(article.get_absolute_url()).content)
+        src = doc.xpath('//figure[contains(@class, "story__image")]//img/@src')[0]
+        response = client.get(src)
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "public, max-age=300"
+        assert client.get(article.image_src).status_code == 404
 
     def test_original_is_served_from_a_private_bucket_at_a_lasting_address(self, client, s3_media):
         s3, bucket = s3_media
