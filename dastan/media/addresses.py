@@ -9,10 +9,9 @@ CDN domain), else at ``/media/<name>``, streamed from storage by ``media.views.o
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.conf import settings
 from django.core.files.storage import Storage
+from django.utils.encoding import filepath_to_uri
 
 
 def urls_expire(storage: Storage) -> bool:
@@ -24,7 +23,7 @@ def urls_expire(storage: Storage) -> bool:
 
 def site_media_url(name: str) -> str:
     """Return the site's own address of the stored file ``name`` (``MEDIA_URL`` + name)."""
-    return settings.MEDIA_URL + quote(name.replace("\\", "/"), safe="/~!*()'")
+    return settings.MEDIA_URL + filepath_to_uri(name)
 
 
 def original_url(storage: Storage, name: str) -> str:

@@ -8,6 +8,7 @@ is asserted is what S3 holds, not what the storage class believes.
 from __future__ import annotations
 
 import io
+import json
 import socket
 
 import httpx
@@ -93,6 +94,8 @@ class UploadTests:
         response = httpx.get(url)
         assert response.status_code == 200
         assert response.content == bucket_bytes(s3, bucket, image.file.name)
+        # Without its signature the private object is refused.
+        assert httpx.get(url.split("?")[0]).status_code == 403
 
 
 class RenditionTests:
@@ -189,6 +192,33 @@ class RenditionTests:
         assert response["X-Content-Type-Options"] == "nosniff"
         assert b"".join(response.streaming_content) == bucket_bytes(s3, bucket, name)
         assert client.get("/media/images/2020/01/none.jpg").status_code == 404
+
+    def test_original_in_a_public_bucket_is_linked_at_the_bucket(
+        self, s3_media, s3_server, settings
+    ):
+        s3, bucket = s3_media
+        storage = settings.STORAGES["default"]
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {**storage, "OPTIONS": {**storage["OPTIONS"], "querystring_auth": False}},
+        }
+        # Anyone may read, as a public bucket's policy says (the default is private: a 403).
+        public_read = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "s3:GetObject",
+                    "Resource": f"arn:aws:s3:::{bucket}/*",
+                }
+            ],
+        }
+        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(public_read))
+        article = ArticleFactory(featured_image=library_image())
+        name = article.featured_image.file.name
+        assert article.image_src == f"{s3_server}/{bucket}/{name}"
+        assert httpx.get(article.image_src).content == bucket_bytes(s3, bucket, name)
 
     def test_non_image_original_downloads_in_a_sandbox(self, client, s3_media):
         default_storage.save("wordpress/2020/01/report.html", io.BytesIO(b"<script>1</script>"))
