@@ -184,9 +184,12 @@ def _resized(
         upright = _upright_size(opened)
         box = crop_box(*upright, ratio, focal)
         out = output_size(*upright, ratio, width)
-        request = _decode_size(upright, box, out)
-        if _orientation(opened) in _TURNED:
-            request = (request[1], request[0])
+        if opened.format == "JPEG":
+            request = _decode_size(upright, box, out)
+            if _orientation(opened) in _TURNED:
+                request = (request[1], request[0])
+        else:
+            request = opened.size  # only JPEG decodes at a smaller scale: one decode for all
         picture = decoded.get(request)
         if picture is None:
             # JPEG decodes at 1/2, 1/4 or 1/8 scale when that still covers the crop at the

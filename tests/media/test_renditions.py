@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from hypothesis import given
 from hypothesis import strategies as st
-from PIL import Image
+from PIL import Image, ImageOps
 
 from dastan.media.models import Image as LibraryImage
 from dastan.media.renditions import (
@@ -103,6 +103,24 @@ class RenderTests:
         assert set(together) == set(specs)
         for spec in specs:
             assert together[spec] == rendition_render(source, spec, focal=(0.3, 0.6))
+
+    @pytest.mark.parametrize(
+        "fmt,widths,decodes",
+        [("PNG", (320, 640, 1200), 1), ("JPEG", (320, 480), 1), ("JPEG", (320, 640, 1200), 3)],
+    )
+    def test_decodes_are_shared(self, monkeypatch, fmt, widths, decodes):
+        """A PNG is decoded once for all sizes; a JPEG once per scale (1/8, 1/4, 1/2)."""
+        buffer = io.BytesIO()
+        Image.new("RGB", (4000, 3000), (20, 90, 160)).save(buffer, fmt)
+        calls = []
+        transpose = ImageOps.exif_transpose
+        monkeypatch.setattr(
+            ImageOps, "exif_transpose", lambda im: calls.append(im) or transpose(im)
+        )
+        specs = [Spec("card", width, ext) for width in widths for ext in ("webp", "jpg")]
+        made = renditions_render(buffer.getvalue(), specs, focal=(0.5, 0.5))
+        assert [Image.open(io.BytesIO(made[s])).width for s in specs] == [s.width for s in specs]
+        assert len(calls) == decodes
 
     def test_focal_crop_holds_at_a_reduced_decode(self):
         """A 12-MP JPEG decoded at 1/8: the square crop around x=0.9 is the right 3000 px.
