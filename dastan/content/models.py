@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dastan.content.slugs import slug_reverse
 from dastan.editions.conf import edition_code
+from dastan.media.addresses import original_url
 
 
 def local_datetime(when: dt.datetime | None) -> dt.datetime:
@@ -443,7 +444,8 @@ class Article(models.Model):
     def image_src(self) -> str:
         """The picture's original file, else the address given by hand (older imports)."""
         if self.featured_image_id is not None and self.featured_image.file:
-            return self.featured_image.file.url
+            image_file = self.featured_image.file
+            return original_url(image_file.storage, image_file.name)
         return self.featured_image_url
 
     @property

@@ -21,10 +21,19 @@ from django.core.files.storage import default_storage
 from PIL import Image as PILImage
 from PIL import ImageOps
 
+from dastan.media.addresses import site_media_url
 from dastan.media.conf import image_setting
 from dastan.media.models import Image
 
 logger = logging.getLogger(__name__)
+
+try:
+    from botocore.exceptions import BotoCoreError, ClientError
+except ImportError:  # no `s3` extra: the local disk only raises OSError
+    STORAGE_ERRORS: tuple[type[Exception], ...] = ()
+else:
+    # A bucket that cannot be reached or refuses (credentials, outage): a placeholder, not a 500.
+    STORAGE_ERRORS = (BotoCoreError, ClientError)
 
 # Shape name -> aspect ratio (width, height), or None to keep the source's.
 # card: listing cards (16:9); social: OpenGraph and Twitter's 1200x630 (1.91:1);
@@ -93,7 +102,12 @@ def rendition_name(sha256: str, spec: Spec) -> str:
 
 
 def rendition_url(image: Image, spec: Spec) -> str:
-    return default_storage.url(rendition_name(image.sha256, spec))
+    """Return the rendition's address on the site, whatever the storage (``media.addresses``).
+
+    ``media.views.rendition`` answers it from any storage, making it first if need be; on the
+    local disk the file handler or nginx serve it directly once it is made.
+    """
+    return site_media_url(rendition_name(image.sha256, spec))
 
 
 def crop_box(
@@ -131,19 +145,95 @@ def output_size(
 
 def rendition_render(source: bytes, spec: Spec, *, focal: tuple[float, float]) -> bytes:
     """Return the encoded rendition of the image in ``source``; raise OSError if it is broken."""
-    ratio = SHAPES[spec.shape]
+    return renditions_render(source, [spec], focal=focal)[spec]
+
+
+def renditions_render(
+    source: bytes, specs: Iterable[Spec], *, focal: tuple[float, float]
+) -> dict[Spec, bytes]:
+    """Return the encoded renditions ``specs`` of the image in ``source``; OSError if broken.
+
+    The work is shared: the source is decoded once per JPEG scale the sizes need (1/8, 1/4,
+    1/2 or whole), and cropped and resized once per shape and width, whatever the formats.
+    """
+    decoded: dict[tuple[int, int], PILImage.Image] = {}
+    made: dict[Spec, bytes] = {}
+    by_size: dict[tuple[str, int], list[Spec]] = {}
+    for spec in specs:
+        by_size.setdefault((spec.shape, spec.width), []).append(spec)
+    for (shape, width), group in by_size.items():
+        resized = _resized(source, shape, width, focal, decoded)
+        for spec in group:
+            made[spec] = _encode(resized, spec.ext)
+    return made
+
+
+def _resized(
+    source: bytes,
+    shape: str,
+    width: int,
+    focal: tuple[float, float],
+    decoded: dict[tuple[int, int], PILImage.Image],
+) -> PILImage.Image:
+    """Return the source cropped to ``shape`` around ``focal`` and resized to ``width``.
+
+    ``decoded`` keeps the pictures decoded so far, by the decode size asked for.
+    """
+    ratio = SHAPES[shape]
     with PILImage.open(io.BytesIO(source)) as opened:
-        # JPEG decodes at 1/2, 1/4 or 1/8 scale when that is still big enough: a 12-MP photo
-        # made into a 640-px card decodes an eighth of its pixels.
-        opened.draft("RGB", (spec.width, spec.width))
-        picture = ImageOps.exif_transpose(opened) or opened
-        picture.load()
-        box = crop_box(picture.width, picture.height, ratio, focal)
-        size = output_size(picture.width, picture.height, ratio, spec.width)
-        if picture.mode not in ("RGB", "RGBA", "L", "LA"):
-            picture = picture.convert("RGBA" if "transparency" in picture.info else "RGB")
-        resized = picture.resize(size, PILImage.Resampling.LANCZOS, box=box, reducing_gap=3.0)
-    return _encode(resized, spec.ext)
+        upright = _upright_size(opened)
+        box = crop_box(*upright, ratio, focal)
+        out = output_size(*upright, ratio, width)
+        if opened.format == "JPEG":
+            request = _decode_size(upright, box, out)
+            if _orientation(opened) in _TURNED:
+                request = (request[1], request[0])
+        else:
+            request = opened.size  # only JPEG decodes at a smaller scale: one decode for all
+        picture = decoded.get(request)
+        if picture is None:
+            # JPEG decodes at 1/2, 1/4 or 1/8 scale when that still covers the crop at the
+            # size asked for: a 12-MP photo made into a 640-px card decodes 1/16 of its pixels.
+            opened.draft("RGB", request)
+            picture = ImageOps.exif_transpose(opened) or opened
+            picture.load()
+            if picture.mode not in ("RGB", "RGBA", "L", "LA"):
+                picture = picture.convert("RGBA" if "transparency" in picture.info else "RGB")
+            decoded[request] = picture
+    scale_x, scale_y = picture.width / upright[0], picture.height / upright[1]
+    scaled = (box[0] * scale_x, box[1] * scale_y, box[2] * scale_x, box[3] * scale_y)
+    return picture.resize(out, PILImage.Resampling.LANCZOS, box=scaled, reducing_gap=3.0)
+
+
+# EXIF orientations that turn the picture a quarter: its stored width is its shown height.
+_TURNED = {5, 6, 7, 8}
+
+
+def _orientation(opened: PILImage.Image) -> int:
+    try:
+        return int(opened.getexif().get(0x0112, 1))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _upright_size(opened: PILImage.Image) -> tuple[int, int]:
+    width, height = opened.size
+    return (height, width) if _orientation(opened) in _TURNED else (width, height)
+
+
+def _decode_size(
+    size: tuple[int, int], box: tuple[int, int, int, int], out: tuple[int, int]
+) -> tuple[int, int]:
+    """Return the smallest JPEG scale of ``size`` whose ``box`` still holds ``out`` pixels.
+
+    Sizes are whole divisions of the source (what ``draft`` asks for), so the renditions that
+    need the same scale share one decode.
+    """
+    box_w, box_h = box[2] - box[0], box[3] - box[1]
+    for divisor in (8, 4, 2):
+        if box_w // divisor >= out[0] and box_h // divisor >= out[1]:
+            return (size[0] // divisor, size[1] // divisor)
+    return size
 
 
 def _encode(picture: PILImage.Image, ext: str) -> bytes:
@@ -175,22 +265,41 @@ def placeholder_render(spec: Spec) -> bytes:
     return _encode(picture, spec.ext)
 
 
-def rendition_ensure(image: Image, spec: Spec) -> str | None:
-    """Make the rendition if it is not stored yet; return its storage name, None if no source."""
-    name = rendition_name(image.sha256, spec)
-    if default_storage.exists(name):
-        return name
+def renditions_make(image: Image, specs: list[Spec]) -> bool:
+    """Render ``specs`` of ``image`` from one read of its source and store them.
+
+    Return False, storing nothing, when the source is missing or does not decode.
+    """
     try:
         with image.file.open("rb") as handle:
             source = handle.read()
-        content = rendition_render(source, spec, focal=(image.focal_x, image.focal_y))
+        made = renditions_render(source, specs, focal=(image.focal_x, image.focal_y))
     except (OSError, ValueError, SyntaxError, EOFError, PILImage.DecompressionBombError):
         logger.warning("image %s (%s) has no readable source", image.pk, image.file.name)
-        return None
-    if not default_storage.exists(name):
-        # Another request may have made it meanwhile: both wrote the same bytes.
-        default_storage.save(name, ContentFile(content))
-    return name
+        return False
+    except STORAGE_ERRORS:
+        logger.exception("image %s (%s): the storage failed", image.pk, image.file.name)
+        return False
+    # A bucket writes over a name (with the same bytes, here); the disk would keep a second
+    # copy under another name, so it is asked first: another request may have made it.
+    overwrites = getattr(default_storage, "file_overwrite", False)
+    try:
+        for spec, content in made.items():
+            name = rendition_name(image.sha256, spec)
+            if overwrites or not default_storage.exists(name):
+                default_storage.save(name, ContentFile(content))
+    except STORAGE_ERRORS:
+        logger.exception("image %s: renditions could not be stored", image.pk)
+        return False
+    return True
+
+
+def renditions_stored(sha256: str) -> set[str]:
+    """Return the file names of the renditions stored for the source ``sha256``."""
+    try:
+        return set(default_storage.listdir(f"r/{sha256}")[1])
+    except (OSError, NotImplementedError):
+        return set()
 
 
 def specs_for_pages(image: Image) -> list[Spec]:
@@ -201,11 +310,15 @@ def specs_for_pages(image: Image) -> list[Spec]:
 
 
 def renditions_pregenerate(images: Iterable[Image]) -> int:
-    """Make every rendition the pages use of ``images``; return how many were made."""
+    """Make every rendition the pages use of ``images``; return how many were made.
+
+    One listing of what is stored and one read of each source, however many sizes are missing
+    (against an object store, each of those is a request).
+    """
     made = 0
     for image in images:
-        for spec in specs_for_pages(image):
-            if rendition_ensure(image, spec) is None:
-                break
-            made += 1
+        stored = renditions_stored(image.sha256)
+        missing = [spec for spec in specs_for_pages(image) if spec.name not in stored]
+        if missing and renditions_make(image, missing):
+            made += len(missing)
     return made

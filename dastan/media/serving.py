@@ -17,6 +17,11 @@ from django.utils.http import http_date, parse_http_date_safe
 
 # Renditions change name when their content changes: a year, and no revalidation.
 IMMUTABLE = "public, max-age=31536000, immutable"
+# Originals: a day, then a revalidation (answered 304 from the ETag).
+ORIGINALS_CACHE = "public, max-age=86400"
+# Shown inline; any other file (HTML, SVG, PDF...) is a download the browser never renders,
+# so an upload cannot run script on the site's origin.
+INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"})
 _RANGE = re.compile(r"bytes=([0-9]{0,18})-([0-9]{0,18})")
 _CHUNK = 64 * 1024
 

@@ -10,4 +10,7 @@ urlpatterns = [
         views.rendition,
         name="rendition",
     ),
+    # Originals in a storage whose own addresses expire (media.addresses); on the local disk
+    # the file handler or nginx answer before Django is reached.
+    re_path(r"^media/(?P<name>(?!r/)[\w./-]+)$", views.original, name="original"),
 ]

@@ -57,6 +57,15 @@ def media_root() -> Path | None:
     return None
 
 
+def media_elsewhere() -> str:
+    """Name where uploads are kept when they are not on this file system (a bucket)."""
+    bucket = getattr(default_storage, "bucket_name", None)
+    if bucket:
+        prefix = getattr(default_storage, "location", "") or ""
+        return f"s3://{bucket}/{prefix}".rstrip("/") + "/"
+    return type(default_storage).__name__
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as file:
@@ -182,6 +191,8 @@ def backup_create(path: Path) -> BackupResult:
             "counts": site_counts(),
             "media": {
                 "stored": root is not None,
+                # Uploads in a bucket are not copied: the bucket is backed up on its own.
+                "elsewhere": None if root is not None else media_elsewhere(),
                 "files": len(media),
                 "bytes": sum(p.stat().st_size for p in media),
             },

@@ -13,6 +13,7 @@ from csp.constants import NONE, SELF
 
 from dastan.ops.logs import logging_config
 from dastan.settings import env
+from dastan.settings.media_storage import s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = env.var_dir()
@@ -241,6 +242,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads and renditions on the local disk (MEDIA_ROOT), or in an S3-compatible bucket when
+# DASTAN_S3_BUCKET is set (dastan/settings/media_storage.py, docs/deployment.md).
+STORAGES = {
+    "default": s3_storage() or {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 LOGIN_URL = "/admin/login/"
 

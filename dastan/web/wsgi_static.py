@@ -25,13 +25,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.utils.http import content_disposition_header
 from django.views import static
 
-from dastan.media.serving import IMMUTABLE, file_response
-
-# Shown inline; any other file (HTML, SVG, PDF...) is a download the browser
-# never renders, so an upload cannot run script on the site's origin.
-INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"})
-# Originals: a day, then a revalidation (answered 304 from the ETag).
-ORIGINALS_CACHE = "public, max-age=86400"
+from dastan.media.serving import IMMUTABLE, INLINE_TYPES, ORIGINALS_CACHE, file_response
 
 
 class StaticFiles(StaticFilesHandler):
@@ -61,9 +55,9 @@ class MediaFiles(StaticFiles):
         # Without a MEDIA_URL every path would start with the empty prefix.
         if not (self.base_url.path.strip("/") and super()._should_handle(path)):
             return False
-        # A rendition not made yet is Django's to make (media.views.rendition).
-        relative = path[len(self.base_url.path) :]
-        return not relative.startswith("r/") or media_file(relative) is not None
+        # What is not on this disk is Django's: a rendition not made yet (media.views makes
+        # it), or a file in a bucket (DASTAN_S3_BUCKET) that media.views streams.
+        return media_file(path[len(self.base_url.path) :]) is not None
 
     def serve_file(self, request: HttpRequest) -> HttpResponse:
         return media_serve(request, self.file_path(request.path))

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from hypothesis import given
 from hypothesis import strategies as st
-from PIL import Image
+from PIL import Image, ImageOps
 
 from dastan.media.models import Image as LibraryImage
 from dastan.media.renditions import (
@@ -17,6 +17,7 @@ from dastan.media.renditions import (
     rendition_name,
     rendition_render,
     renditions_pregenerate,
+    renditions_render,
     spec_parse,
 )
 from tests.factories import image_bytes, library_image
@@ -88,6 +89,72 @@ class RenderTests:
             )
         )
         assert made.getpixel((10, 10)) == (255, 255, 255)
+
+    def test_shared_decode_gives_the_bytes_of_one_by_one(self):
+        """Renditions made together (one decode per scale) equal those made alone."""
+        source = image_bytes("JPEG", (3200, 2400))
+        specs = [
+            Spec(shape, width, ext)
+            for shape in ("card", "full", "1x1")
+            for width in (320, 640, 1200)
+            for ext in ("jpg", "webp")
+        ]
+        together = renditions_render(source, specs, focal=(0.3, 0.6))
+        assert set(together) == set(specs)
+        for spec in specs:
+            assert together[spec] == rendition_render(source, spec, focal=(0.3, 0.6))
+
+    @pytest.mark.parametrize(
+        "fmt,widths,decodes",
+        [("PNG", (320, 640, 1200), 1), ("JPEG", (320, 480), 1), ("JPEG", (320, 640, 1200), 3)],
+    )
+    def test_decodes_are_shared(self, monkeypatch, fmt, widths, decodes):
+        """A PNG is decoded once for all sizes; a JPEG once per scale (1/8, 1/4, 1/2)."""
+        buffer = io.BytesIO()
+        Image.new("RGB", (4000, 3000), (20, 90, 160)).save(buffer, fmt)
+        calls = []
+        transpose = ImageOps.exif_transpose
+        monkeypatch.setattr(
+            ImageOps, "exif_transpose", lambda im: calls.append(im) or transpose(im)
+        )
+        specs = [Spec("card", width, ext) for width in widths for ext in ("webp", "jpg")]
+        made = renditions_render(buffer.getvalue(), specs, focal=(0.5, 0.5))
+        assert [Image.open(io.BytesIO(made[s])).width for s in specs] == [s.width for s in specs]
+        assert len(calls) == decodes
+
+    def test_focal_crop_holds_at_a_reduced_decode(self):
+        """A 12-MP JPEG decoded at 1/8: the square crop around x=0.9 is the right 3000 px.
+
+        Red up to x=2000, blue after: the crop (1000-4000) is a third red, two thirds blue.
+        """
+        picture = Image.new("RGB", (4000, 3000), (255, 0, 0))
+        picture.paste((0, 0, 255), (2000, 0, 4000, 3000))
+        buffer = io.BytesIO()
+        picture.save(buffer, "JPEG")
+        made = renditions_render(
+            buffer.getvalue(),
+            [Spec("1x1", 320, "jpg"), Spec("card", 1200, "jpg")],
+            focal=(0.9, 0.5),
+        )
+        square = Image.open(io.BytesIO(made[Spec("1x1", 320, "jpg")]))
+        assert square.size == (320, 320)
+        assert square.getpixel((50, 160))[0] > 200
+        assert square.getpixel((160, 160))[2] > 200
+        assert Image.open(io.BytesIO(made[Spec("card", 1200, "jpg")])).size == (1200, 675)
+
+    def test_exif_turned_source_is_made_upright(self):
+        """Stored 3000 x 2000 with orientation 6 (a phone held upright): shown 2000 x 3000."""
+        exif = Image.Exif()
+        exif[0x0112] = 6
+        buffer = io.BytesIO()
+        Image.new("RGB", (3000, 2000), (90, 90, 90)).save(buffer, "JPEG", exif=exif)
+        made = renditions_render(
+            buffer.getvalue(),
+            [Spec("full", 320, "jpg"), Spec("full", 1200, "webp")],
+            focal=(0.5, 0.5),
+        )
+        assert Image.open(io.BytesIO(made[Spec("full", 320, "jpg")])).size == (320, 480)
+        assert Image.open(io.BytesIO(made[Spec("full", 1200, "webp")])).size == (1200, 1800)
 
 
 @pytest.mark.django_db

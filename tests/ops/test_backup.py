@@ -113,6 +113,26 @@ class RoundTripTests:
         assert "4 articles, 2 redirects, 2 rates, 2 users, as the backup recorded" in out.getvalue()
 
 
+class ObjectStorageTests:
+    def test_media_in_a_bucket_are_named_not_copied(self, s3_media, tmp_path):
+        s3, bucket = s3_media
+        site_build()
+        out = io.StringIO()
+        call_command("backup", str(tmp_path / "site.tar"), stdout=out)
+        assert f"Media are not in the archive: they are in s3://{bucket}/" in out.getvalue()
+        manifest = manifest_read(tmp_path / "site.tar")
+        assert manifest["media"] == {
+            "stored": False,
+            "elsewhere": f"s3://{bucket}/",
+            "files": 0,
+            "bytes": 0,
+        }
+        with tarfile.open(tmp_path / "site.tar") as archive:
+            assert not [n for n in archive.getnames() if n.startswith("media/")]
+        # The upload itself is where the manifest says.
+        assert s3.list_objects_v2(Bucket=bucket, Prefix="images/")["KeyCount"] == 1
+
+
 class RefusalTests:
     def test_a_site_with_content_is_kept_unless_forced(self, media, tmp_path):
         site_build()

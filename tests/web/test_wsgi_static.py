@@ -214,3 +214,19 @@ class MediaRangeTests:
         status, headers, again = wsgi_get(f"/media/r/{image.sha256}/card-320.webp")
         assert (status, again) == (200, body)
         assert "Last-Modified" in headers
+
+    def test_files_in_a_bucket_are_served_through_django(self, s3_media):
+        """``dastan serve`` with DASTAN_S3_BUCKET: nothing on disk, all from the bucket."""
+        from dastan.media.services import image_create
+        from tests.factories import image_bytes
+
+        s3, bucket = s3_media
+        image = image_create(file=io.BytesIO(image_bytes("PNG", (800, 600))), alt_text="A")
+        status, headers, body = wsgi_get(f"/media/{image.file.name}")
+        assert (status, headers["Content-Type"]) == (200, "image/png")
+        assert body == s3.get_object(Bucket=bucket, Key=image.file.name)["Body"].read()
+        status, headers, body = wsgi_get(f"/media/r/{image.sha256}/card-320.webp")
+        assert (status, headers["Content-Type"]) == (200, "image/webp")
+        key = f"r/{image.sha256}/card-320.webp"
+        assert body == s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        assert wsgi_get("/media/images/../../etc/passwd")[0] == 404

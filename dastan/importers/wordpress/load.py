@@ -68,6 +68,7 @@ from dastan.importers.wordpress.paths import (
 from dastan.importers.wordpress.report import ImportReport, report_start
 from dastan.importers.wordpress.sections import sections_arrange
 from dastan.importers.wordpress.wxr import wxr_version_error, wxr_version_is_newer
+from dastan.media.addresses import original_url
 from dastan.media.adopt import stored_file_adopt
 from dastan.media.models import Image as LibraryImage
 from dastan.redirects.models import LegacyRedirect
@@ -499,7 +500,7 @@ class _Loader:
         for name in stored:
             image = stored_file_adopt(LibraryImage, media.storage, name)
             if image is not None:
-                by_url[media.storage.url(name)] = image
+                by_url[original_url(media.storage, name)] = image
         rows = WordPressAttachment.objects.filter(site=self.site, url__in=list(by_url))
         for attachment in rows.only("url", "alt", "caption"):
             image = by_url[attachment.url]

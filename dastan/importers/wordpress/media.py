@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 
+from dastan.media.addresses import original_url
 from dastan.media.uploads import image_check
 
 STORAGE_PREFIX = "wordpress"
@@ -109,7 +110,7 @@ class MediaLibrary:
                     self.present.add(name)
                 else:
                     self.to_copy[name] = source
-                result = self.storage.url(name)
+                result = original_url(self.storage, name)
         if result is None:
             self.missing.add(url)
         self._resolved[url] = result

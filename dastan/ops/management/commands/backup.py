@@ -29,9 +29,16 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         counts = ", ".join(f"{n} {name}" for name, n in result.manifest["counts"].items())
         media = result.manifest["media"]
+        if media["stored"]:
+            self.stdout.write(
+                f"Backed up {result.manifest['database']['vendor']} ({counts}) and "
+                f"{media['files']} media files to {result.path}"
+            )
+            return
         self.stdout.write(
-            f"Backed up {result.manifest['database']['vendor']} ({counts}) and "
-            f"{media['files']} media files to {result.path}"
+            f"Backed up {result.manifest['database']['vendor']} ({counts}) to {result.path}. "
+            f"Media are not in the archive: they are in {media['elsewhere']}; back that up "
+            "with the object store's own tools (versioning, replication, a sync)."
         )
 
     def default_path(self) -> Path:
