@@ -72,6 +72,11 @@ def article_featured_images(ids: Sequence[int]) -> list[Image]:
     )
 
 
+def article_bodies(ids: Sequence[int]) -> list[str]:
+    """Return the stored bodies of the articles ``ids`` (for what their bodies show)."""
+    return list(Article.objects.filter(pk__in=ids).values_list("body", flat=True))
+
+
 def articles_public(*, edition: str | None) -> QuerySet[Article]:
     """Return public articles that listings show, newest first, ready for cards.
 

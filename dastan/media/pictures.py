@@ -149,17 +149,21 @@ def head_images(image: Image) -> tuple[HeadImage, list[HeadImage]]:
 def specs_used(image: Image) -> list[Spec]:
     """Return every rendition the pages and head tags show of ``image`` as a featured image.
 
-    Gallery and body sizes are left to the first request: few featured images are in a
-    gallery, and the body's widths are the lead's.
+    Gallery sizes are left to the first request: few featured images are in a gallery. Body
+    pictures have their own list (``specs_for_role(image, "body")``); their widths are the lead's.
     """
     specs: list[Spec] = []
-    exts = (*modern_formats(), fallback_ext(image))
-    for name, role in ROLES.items():
-        if name in ("gallery", "body"):
-            continue
-        for width in _widths(image, role):
-            specs.extend(Spec(role.shape, width, ext) for ext in exts)
+    for name in ROLES:
+        if name not in ("gallery", "body"):
+            specs.extend(specs_for_role(image, name))
     ext = fallback_ext(image)
     specs.append(Spec(SOCIAL[0], HEAD_WIDTH, ext))
     specs.extend(Spec(shape, HEAD_WIDTH, ext) for shape in STRUCTURED)
     return list(dict.fromkeys(specs))
+
+
+def specs_for_role(image: Image, role: str) -> list[Spec]:
+    """Return the renditions a ``<picture>`` of ``image`` in ``role`` lists, every format."""
+    shape = ROLES[role]
+    exts = (*modern_formats(), fallback_ext(image))
+    return [Spec(shape.shape, width, ext) for width in _widths(image, shape) for ext in exts]

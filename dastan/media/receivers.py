@@ -16,7 +16,7 @@ def connect() -> None:
 
 
 def articles_changed_pregenerate(sender, ids=(), **kwargs) -> None:
-    """After the commit, make the renditions of the changed articles' featured images.
+    """After the commit, make the renditions of the changed articles' featured and body images.
 
     A bulk load (more than ``PREGENERATE_MAX_ARTICLES``) is left to the first requests: it
     would hold the importer for minutes.
@@ -28,7 +28,12 @@ def articles_changed_pregenerate(sender, ids=(), **kwargs) -> None:
 
 
 def _pregenerate(ids: list[int]) -> None:
-    from dastan.content.selectors import article_featured_images
-    from dastan.media.renditions import renditions_pregenerate
+    from dastan.content.selectors import article_bodies, article_featured_images
+    from dastan.media.models import Image
+    from dastan.media.renditions import renditions_pregenerate, specs_for_body
+    from dastan.rendering.library import library_ids
 
     renditions_pregenerate(article_featured_images(ids))
+    in_bodies = {pk for body in article_bodies(ids) for pk in library_ids(body)}
+    if in_bodies:
+        renditions_pregenerate(Image.objects.filter(pk__in=in_bodies), specs_for_body)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
@@ -309,16 +309,26 @@ def specs_for_pages(image: Image) -> list[Spec]:
     return pictures.specs_used(image)
 
 
-def renditions_pregenerate(images: Iterable[Image]) -> int:
-    """Make every rendition the pages use of ``images``; return how many were made.
+def specs_for_body(image: Image) -> list[Spec]:
+    """Return the renditions an article body's ``<picture>`` of ``image`` lists."""
+    from dastan.media import pictures
 
-    One listing of what is stored and one read of each source, however many sizes are missing
-    (against an object store, each of those is a request).
+    return pictures.specs_for_role(image, "body")
+
+
+def renditions_pregenerate(
+    images: Iterable[Image], specs: Callable[[Image], list[Spec]] = specs_for_pages
+) -> int:
+    """Make the renditions ``specs`` names of each of ``images``; return how many were made.
+
+    ``specs`` defaults to what the pages show of a featured image. One listing of what is
+    stored and one read of each source, however many sizes are missing (against an object
+    store, each of those is a request).
     """
     made = 0
     for image in images:
         stored = renditions_stored(image.sha256)
-        missing = [spec for spec in specs_for_pages(image) if spec.name not in stored]
+        missing = [spec for spec in specs(image) if spec.name not in stored]
         if missing and renditions_make(image, missing):
             made += len(missing)
     return made

@@ -224,3 +224,20 @@ class PregenerateTests:
         assert made == len(specs)
         assert all(default_storage.exists(rendition_name(image.sha256, s)) for s in specs)
         assert {s.ext for s in specs} == {"avif", "webp", "jpg"}
+
+    def test_publishing_makes_the_body_pictures_sizes(self, django_capture_on_commit_callbacks):
+        from dastan.content.models import Article
+        from dastan.content.services import article_save
+        from dastan.media.pictures import specs_for_role
+        from tests.factories import ArticleFactory
+        from tests.media.test_pages import body_figure
+
+        in_body = library_image((1500, 1000))
+        article = ArticleFactory(status=Article.Status.DRAFT, body=body_figure(in_body.pk))
+        wanted = specs_for_role(in_body, "body")
+        assert not any(default_storage.exists(rendition_name(in_body.sha256, s)) for s in wanted)
+        article.status = Article.Status.PUBLISHED
+        with django_capture_on_commit_callbacks(execute=True):
+            article_save(article)
+        assert {s.width for s in wanted} == {480, 640, 960, 1280}
+        assert all(default_storage.exists(rendition_name(in_body.sha256, s)) for s in wanted)
