@@ -18,7 +18,11 @@ errors (socket errors and answers other than 2xx/3xx):
 - ``nginx``: the same warm pages through the ``deploy/`` nginx and its microcache (TLS), and
   nginx serving each page's bytes as a static file, for the ratio;
 - ``burst``: warm home at the largest connection count while another process publishes an
-  article every 5 s, beside the same run without publishes.
+  article every 5 s, beside the same run without publishes (``--burst-rounds`` pairs,
+  alternated).
+
+Warm and burst rows also give what the whole-page store did (``web.pagestore``: hits, stale
+copies served, rebuilds), read from the server's ``/metrics`` before and after the run.
 
 Every wrk run lasts ``--duration`` seconds; nothing listens beyond the loopback, and every
 process started is stopped at the end.
@@ -254,6 +258,24 @@ while True:
         return sum(1 for line in self.process.stdout if line.startswith("published"))
 
 
+def page_store_counts(base: str) -> dict[str, float]:
+    """Return the server's whole-page store counters (hit, stale, rebuild, pass) from /metrics."""
+    import httpx
+
+    prefix = 'dastan_page_store_total{result="'
+    counts: dict[str, float] = {}
+    for line in httpx.get(base + "/metrics", timeout=30).text.splitlines():
+        if line.startswith(prefix):
+            name, _, value = line[len(prefix) :].partition('"} ')
+            counts[name] = counts.get(name, 0.0) + float(value)
+    return counts
+
+
+def counted(base: str, before: dict[str, float]) -> dict[str, int]:
+    after = page_store_counts(base)
+    return {name: int(after[name] - before.get(name, 0.0)) for name in sorted(after)}
+
+
 def row(results: list[dict], **fields) -> None:
     result = fields
     results.append(result)
@@ -261,7 +283,7 @@ def row(results: list[dict], **fields) -> None:
         f"{result['server']:<8} {result['run']:<14} {result['page']:<9} c={result['c']:<3} "
         f"{result['rps']:>9.1f} req/s  p50 {result['p50']:>8.2f} ms  p99 {result['p99']:>8.2f} ms"
         f"  errors {result['errors']}  server cpu {result['cpu_ms']:.2f} ms/req"
-        f"  (wrk cpu {result['wrk_cpu']} s)",
+        f"  (wrk cpu {result['wrk_cpu']} s)  page store {result.get('store', {})}",
         flush=True,
     )
 
@@ -284,17 +306,26 @@ def run_server(args, server: str, pages: dict, results: list[dict]) -> None:
             for name in args.pages.split(","):
                 wrk(base + pages[name]["warm"], 4, 2)  # fill the caches
                 for c in args.c:
+                    before = page_store_counts(base)
                     out = wrk(base + pages[name]["warm"], c, args.duration, server=pid)
+                    out["store"] = counted(base, before)
                     row(results, server=server, run="warm", page=name, c=c, **out)
         if "burst" in runs:
+            # Alternated, so both kinds of run share the machine's changing load.
             c = max(args.c)
             wrk(base + "/", 4, 2)
-            out = wrk(base + "/", c, args.duration, server=pid)
-            row(results, server=server, run="no publishes", page="home", c=c, **out)
-            publisher = Publisher(args)
-            out = wrk(base + "/", c, args.duration, server=pid)
-            published = publisher.stop()
-            row(results, server=server, run=f"{published} publishes", page="home", c=c, **out)
+            for _ in range(args.burst_rounds):
+                before = page_store_counts(base)
+                out = wrk(base + "/", c, args.duration, server=pid)
+                out["store"] = counted(base, before)
+                row(results, server=server, run="no publishes", page="home", c=c, **out)
+                publisher = Publisher(args)
+                before = page_store_counts(base)
+                out = wrk(base + "/", c, args.duration, server=pid)
+                out["store"] = counted(base, before)
+                published = publisher.stop()
+                run = f"{published} publishes"
+                row(results, server=server, run=run, page="home", c=c, published=published, **out)
         if "nginx" in runs:
             run_nginx(args, pages, results, server)
     finally:
@@ -345,6 +376,7 @@ def main() -> None:
     parser.add_argument("--runs", default="warm,cold")
     parser.add_argument("--port", type=int, default=8130)
     parser.add_argument("--nginx-ports", default="8140,8141,8142")
+    parser.add_argument("--burst-rounds", type=int, default=1, help="Burst runs, each a pair.")
     parser.add_argument("--out", help="Also write the results here as JSON.")
     args = parser.parse_args()
     args.c = [int(c) for c in args.connections.split(",")]

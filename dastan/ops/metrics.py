@@ -29,6 +29,12 @@ CACHE_REQUESTS = Counter(
     "Cache reads by key family (web:fragment, web:navigation...) and result (hit, miss).",
     ["family", "result"],
 )
+PAGE_STORE = Counter(
+    "dastan_page_store_total",
+    "Whole-page store lookups (web.pagestore) by result: hit, stale (served while another "
+    "request rebuilds), rebuild (rendered by Django to be kept), pass (rendered, nothing kept).",
+    ["result"],
+)
 SEARCH_SECONDS = Histogram(
     "dastan_search_seconds",
     "Time the /search/ page takes, by whether it ran a query.",

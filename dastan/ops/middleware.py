@@ -22,8 +22,36 @@ _GIVEN_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 def request_id_from(request: HttpRequest) -> str:
     """Return the proxy's ``X-Request-ID`` when it is usable, else a new random id."""
-    given = request.headers.get("X-Request-ID", "")
-    return given if _GIVEN_ID.fullmatch(given) else uuid.uuid4().hex
+    return request_id_given(request.headers.get("X-Request-ID", ""))
+
+
+def request_id_given(given: str) -> str:
+    """Return ``given`` (an ``X-Request-ID`` header) when it is usable, else a new random id."""
+    return given if given and _GIVEN_ID.fullmatch(given) else uuid.uuid4().hex
+
+
+def request_record(
+    *, route: str, method: str, path: str, status: int, seconds: float, request_id: str
+) -> None:
+    """Count a request's latency by route and write its log line.
+
+    Also called for the pages ``web.pagestore`` answers before Django runs.
+    """
+    REQUEST_SECONDS.labels(route, method, f"{status // 100}xx").observe(seconds)
+    if not logger.isEnabledFor(logging.INFO):
+        return
+    token = request_id_var.set(request_id)
+    try:
+        logger.info(
+            "%s %s %d %.1f ms",
+            method,
+            path,
+            status,
+            seconds * 1000,
+            extra={"route": route, "status": status, "ms": round(seconds * 1000, 1)},
+        )
+    finally:
+        request_id_var.reset(token)
 
 
 class RequestMiddleware:
@@ -54,15 +82,13 @@ class RequestMiddleware:
         match = getattr(request, "resolver_match", None)
         # The route's name, never the path: one series per page type, not per article.
         route = match.view_name if match and match.view_name else "unmatched"
-        status = f"{response.status_code // 100}xx"
-        REQUEST_SECONDS.labels(route, request.method, status).observe(seconds)
         if route == "search:search":
             SEARCH_SECONDS.labels("query" if request.GET.get("q") else "form").observe(seconds)
-        logger.info(
-            "%s %s %d %.1f ms",
-            request.method,
-            request.path,
-            response.status_code,
-            seconds * 1000,
-            extra={"route": route, "status": response.status_code, "ms": round(seconds * 1000, 1)},
+        request_record(
+            route=route,
+            method=request.method,
+            path=request.path,
+            status=response.status_code,
+            seconds=seconds,
+            request_id=request.request_id,
         )

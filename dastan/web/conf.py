@@ -49,6 +49,17 @@ DEFAULTS: dict[str, Any] = {
     # rendering it: the longest the parts no key covers (the rates ticker, the navigation)
     # may lag behind for a client that revalidates.
     "ETAG_TIMEOUT": 60,
+    # The whole-page store in front of Django (web/pagestore.py): kept pages answered to
+    # anonymous readers without running Django.
+    "PAGE_STORE": True,
+    # Bytes of page bodies each process keeps in memory (least recently used go first).
+    "PAGE_STORE_BYTES": 64 * 1024 * 1024,
+    # Seconds a kept page holds at most whatever changes: the longest the parts no key covers
+    # (the rates ticker, the navigation) may lag behind on a kept page.
+    "PAGE_TIMEOUT": 60,
+    # Seconds a process uses the versions it read before checking again: with one rebuild,
+    # how long a change takes to reach every server's kept pages (the promise is one second).
+    "PAGE_VERSIONS_AGE": 0.5,
     # Seconds a rendered fragment is used without checking the database at all.
     "FRAGMENT_TIMEOUT": 300,
     # A stale fragment is kept this long past its timeout, to be served while one request

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.http import parse_etags
 
-from dastan.content.versioning import version_is_bump, versions_get
+from dastan.content.versioning import versions_get
 from dastan.web.conf import http_cache_setting
 from dastan.web.surrogates import PageKeys
 
@@ -57,18 +57,14 @@ def etag_headers(response: HttpResponse) -> dict[str, str]:
 
 def etag_remember(request: HttpRequest, response: HttpResponse, keys: PageKeys, started: int):
     """Keep ``response``'s ETag for the next conditional request, when that can be known."""
-    if not request.headers.get("If-None-Match") or keys.valid_until is None:
-        # Only revalidations are kept (a cache write each), and only fragment-made pages.
+    if not request.headers.get("If-None-Match"):
+        # Only revalidations are kept (a cache write each).
         return
-    depends = sorted(keys.depends)
-    versions = versions_get(depends)
-    if any(version_is_bump(v) and v >= started for v in versions):
-        return  # a write during the render: this body may be older than these versions
     timeout = http_cache_setting("ETAG_TIMEOUT")
-    now = timezone.now().timestamp()
-    valid_until = min(keys.valid_until, now + timeout)
-    if valid_until <= now:
+    validity = keys.validity(started, timeout)
+    if validity is None:
         return
     headers = getattr(request, "etag_headers", None) or {}
-    kept = (response["ETag"], depends, versions, valid_until, headers)
+    depends = list(validity.depends)
+    kept = (response["ETag"], depends, validity.versions, validity.valid_until, headers)
     cache.set(_key(request), kept, timeout)

@@ -14,7 +14,8 @@ page that is not a reader page (admin, newsroom, preview) are ``private,
 no-store``. A response that already has validators (the feeds' own ETag or
 Last-Modified, from Django's ``condition``) keeps them and its own 304.
 A revalidation of a page made from cached fragments gets its 304 without
-rendering the next time (``web.etags``).
+rendering the next time (``web.etags``), and such a page is described to the
+whole-page store in front of Django (``web.pagestore``), which keeps it.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from dastan.content.versioning import page_keys_base
 from dastan.editions.addresses import edition_current
 from dastan.web.conf import page_policy, page_type
 from dastan.web.etags import etag_headers, etag_not_modified, etag_remember
+from dastan.web.pagestore import ENVIRON_KEY, page_describe
 from dastan.web.surrogates import PageKeys, page_keys_collect
 
 # Status codes whose answer a shared cache may keep, and the page type that then applies.
@@ -56,8 +58,12 @@ class HttpCacheMiddleware:
         with page_keys_collect() as keys:
             response = self.get_response(request)
         response = self.headers_set(request, response, keys)
-        if response.status_code in (200, 304) and getattr(request, "etag_made", False):
+        etag_made = getattr(request, "etag_made", False)
+        if response.status_code in (200, 304) and etag_made:
             etag_remember(request, response, keys, started)
+        described = request.environ.get(ENVIRON_KEY)
+        if described is not None and response.status_code == 200 and etag_made:
+            page_describe(described, request, keys, started)
         if request.method == "HEAD" and not response.streaming:
             # gunicorn sends whatever body it is given, even to HEAD; the headers
             # (Content-Length and ETag included) stay those of the GET.

@@ -17,6 +17,10 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
+from dastan.content.versioning import version_is_bump, versions_get
+
 
 @dataclass
 class PageKeys:
@@ -37,6 +41,34 @@ class PageKeys:
 
     def all(self) -> list[str]:
         return sorted(self.depends | self.tags)
+
+    def validity(self, started: int, timeout: float) -> PageValidity | None:
+        """Return what a page made of these keys depends on, to keep it; None if it cannot be.
+
+        Only a page made from cached fragments knows when it stops holding by itself.
+        ``started`` is when its render began (``time.time_ns()``): a version bumped since
+        may be a write the render missed. It holds at most ``timeout`` seconds from now.
+        """
+        if self.valid_until is None:
+            return None
+        depends = tuple(sorted(self.depends))
+        versions = versions_get(depends)
+        if any(version_is_bump(v) and v >= started for v in versions):
+            return None
+        now = timezone.now().timestamp()
+        valid_until = min(self.valid_until, now + timeout)
+        if valid_until <= now:
+            return None
+        return PageValidity(depends, versions, valid_until)
+
+
+@dataclass(frozen=True)
+class PageValidity:
+    """The keys a rendered page depends on, their versions then, and when it expires anyway."""
+
+    depends: tuple[str, ...]
+    versions: tuple[int, ...]
+    valid_until: float
 
 
 _current: ContextVar[PageKeys | None] = ContextVar("dastan_page_keys", default=None)

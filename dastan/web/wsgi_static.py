@@ -3,7 +3,8 @@
 Django's ``StaticFilesHandler`` serves the apps' static files straight from the
 package, so the embedded setup needs no collectstatic and no web server in
 front; the same handler pointed at ``MEDIA_URL`` serves the uploaded and
-imported images from ``MEDIA_ROOT``. A larger deployment puts nginx or object
+imported images from ``MEDIA_ROOT``. Reader pages go through the whole-page
+store (``web.pagestore``) as in ``dastan.wsgi``. A larger deployment puts nginx or object
 storage in front (docs/deployment.md) and uses ``dastan.wsgi``.
 
 Both answer 404 to any path that leaves their directory: Django's ``safe_join``
@@ -114,4 +115,9 @@ def media_serve(request: HttpRequest, relative: str) -> HttpResponse:
 
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dastan.settings.dev")
-application = MediaFiles(StaticFiles(get_wsgi_application()))
+_django = get_wsgi_application()
+
+from dastan.web.pagestore import PageStore  # noqa: E402  (Django is set up above)
+
+# Files first (a prefix test), then the kept pages, then Django.
+application = MediaFiles(StaticFiles(PageStore(_django)))

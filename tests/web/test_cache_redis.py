@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.core.cache import caches
 
 from dastan.web.context_processors import NAVIGATION_CACHE_KEY
 from tests.factories import SectionFactory
-
-REDIS_URL = os.environ.get("DASTAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+from tests.web.conftest import REDIS_URL, redis_or_skip
 
 pytestmark = [pytest.mark.django_db, pytest.mark.redis]
 
 
 @pytest.fixture
 def redis_cache(settings):
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError as exc:
-        reason = f"no Redis server at {REDIS_URL} ({exc}); .ci/run starts one"
-        if os.environ.get("DASTAN_TEST_REQUIRE_SERVICES") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    redis_or_skip()
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

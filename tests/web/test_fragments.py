@@ -1,5 +1,4 @@
 import datetime as dt
-import os
 import time
 from unittest import mock
 
@@ -11,42 +10,6 @@ from dastan.content.models import Article
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
-
-REDIS_URL = os.environ.get("DASTAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-@pytest.fixture(params=["locmem", "file", "redis"])
-def stampede_cache(request, settings, tmp_path, transactional_db):
-    """The cache each deployment shape uses: per process, files (embedded), Redis (servers)."""
-    from django.core.cache import caches
-
-    backends = {
-        "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "file": {
-            # Dastan's own: Django's file cache has no atomic add (see dastan.ops.caches).
-            "BACKEND": "dastan.ops.caches.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-        },
-        "redis": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "dastan-test-stampede",
-        },
-    }
-    if request.param == "redis":
-        import redis
-
-        try:
-            redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-        except redis.exceptions.ConnectionError as exc:
-            reason = f"no Redis server at {REDIS_URL} ({exc}); .ci/run starts one"
-            if os.environ.get("DASTAN_TEST_REQUIRE_SERVICES") == "1":
-                pytest.fail(reason)
-            pytest.skip(reason)
-    settings.CACHES = {"default": backends[request.param]}
-    caches["default"].clear()
-    yield caches["default"]
-    caches["default"].clear()
 
 
 class CachedListingTests:

@@ -5,8 +5,9 @@ PostgreSQL + Redis, as several app servers run, and SQLite + the file cache,
 as the embedded site's two workers run. A writer process (the services, as the
 back office and the importers call them) publishes, edits, corrects,
 unpublishes and schedules; both servers, which hold the pages in their cache,
-must show each change within a second of its commit. Scheduled articles
-appear on both without any job running.
+must show each change within a second of its commit, through the whole-page
+store in front of Django too. Scheduled articles appear on both without any job
+running.
 """
 
 from __future__ import annotations
@@ -206,6 +207,18 @@ def exercise(site: Site) -> None:
     at = time.monotonic() + lead
     site.on_every_server("/", not_showing("Embargoed story"), by=time.monotonic())
     site.on_every_server("/", showing("Embargoed story"), by=at + VISIBLE_WITHIN)
+
+    # Both servers answered kept pages before Django (web.pagestore): the promise holds there.
+    for port in site.ports:
+        assert page_store_hits(site.get(port, "/metrics").text) > 0
+
+
+def page_store_hits(metrics: str) -> float:
+    """Return the whole-page store's hits from a /metrics exposition."""
+    prefix = 'dastan_page_store_total{result="hit"} '
+    return sum(
+        float(line[len(prefix) :]) for line in metrics.splitlines() if line.startswith(prefix)
+    )
 
 
 def redis_or_skip() -> None:
