@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 
 from dastan.rates import conf, formatting, validation
 from dastan.rates.models import RateObservation
-from dastan.rates.providers import ProviderError, Rate, get_provider
+from dastan.rates.providers import ProviderError, Rate, provider_class
 
 logger = logging.getLogger("dastan.rates")
 
@@ -247,7 +247,7 @@ def earliest_date() -> date:
 def source_today(name: str, *, now: datetime | None = None) -> date:
     """Return today's date on ``name``'s own clock (Almaty for NBK)."""
     try:
-        zone = ZoneInfo(get_provider(name).time_zone)
+        zone = ZoneInfo(provider_class(name).time_zone)
     except (ProviderError, AttributeError, ValueError, KeyError):
         zone = ZoneInfo("UTC")
     return (now or timezone.now()).astimezone(zone).date()
@@ -297,7 +297,7 @@ def local_number(text: str) -> str:
 def source_label(name: str) -> str:
     """Return a source's human name ("National Bank of Kazakhstan") in the active language."""
     try:
-        return str(get_provider(name).label or name)
+        return str(provider_class(name).label or name)
     except ProviderError:
         return name
 
@@ -305,7 +305,7 @@ def source_label(name: str) -> str:
 def is_business_day(name: str, day: date) -> bool:
     """Say whether ``name`` normally sets a rate for ``day`` (weekends and holidays excluded)."""
     try:
-        provider = get_provider(name)
+        provider = provider_class(name)
     except ProviderError:
         return True
     extra = {str(d) for d in conf.rates_setting("HOLIDAYS").get(name, [])}
