@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from dastan.content.listings import listing_key
@@ -149,7 +149,11 @@ def home_blocks(*, edition: str, latest: int = 7, per_section: int = 4) -> dict:
     queryset cost more than running it (issue #15).
     """
     listed = Article.objects.public().filter(is_listed=True, language=edition)
-    newest = listed.order_by("-published_at", "-id").values_list("pk", flat=True)
+    # Ties broken by ``id + 0``, not the bare key: the time index alone orders by time and
+    # key, so with ANALYZE statistics SQLite walked it across every edition instead of the
+    # edition's own index (811 ms for an edition without articles at 100,000).
+    order = ("-published_at", (F("id") + 0).desc())
+    newest = listed.order_by(*order).values_list("pk", flat=True)
     top = list(newest[:latest])
     # An article an editor pins leads its edition's home page until it is unpinned.
     pinned = newest.filter(is_featured=True).first()
