@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/pages.py [--articles 10000 | --corpus FILE.jsonl]
         [--database postgresql://...] [--site DIR [--reuse]] [--repeat 100]
-        [--pages home,article] [--cache file] [--explain]
+        [--pages home,article] [--cache file] [--explain | --profile 20]
 
 The site is SQLite in ``--site`` (a fresh temporary directory by default) or the PostgreSQL
 database of ``--database``. Articles come from ``--corpus`` (JSON lines, e.g. the WordPress
@@ -11,7 +11,8 @@ harness's ``gen_corpus.py``) or from this script's own deterministic generator (
 page type, p50/p99 and the SQL query count cold (the cache emptied before every request, so
 every query and template runs) and warm (what a reader gets between two content changes),
 with this process's CPU time beside the wall clock. ``--explain`` prints instead every cold
-query of every page with its time and query plan. The bench runs ``migrate`` on the site.
+query of every page with its time and query plan; ``--profile N`` profiles N cold requests
+of each page (cProfile) and prints where their time went. The bench runs ``migrate`` on the site.
 """
 
 from __future__ import annotations
@@ -175,6 +176,24 @@ def explain(client, connection, cache, name: str, url: str) -> None:
                 print("     ", " ".join(str(part) for part in row[-1:]))
 
 
+def profile(client, cache, name: str, url: str, requests: int) -> None:
+    """Print the functions that took the most time over ``requests`` cold requests for ``url``."""
+    import cProfile
+    import pstats
+
+    client.get(url)
+    profiler = cProfile.Profile()
+    for _ in range(requests):
+        cache.clear()
+        profiler.enable()
+        client.get(url)
+        profiler.disable()
+    print(f"\n== {name} {url}: {requests} cold requests")
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(40)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     source = parser.add_mutually_exclusive_group()
@@ -188,6 +207,9 @@ def main() -> None:
     parser.add_argument("--modes", default="cold,warm", help="cold, warm or both.")
     parser.add_argument(
         "--explain", action="store_true", help="Print each cold query, its time and its plan."
+    )
+    parser.add_argument(
+        "--profile", type=int, metavar="N", help="Profile N cold requests of each page."
     )
     parser.add_argument(
         "--cache",
@@ -247,6 +269,10 @@ def main() -> None:
     if args.explain:
         for name, url in pages.items():
             explain(client, connection, cache, name, url)
+        return
+    if args.profile:
+        for name, url in pages.items():
+            profile(client, cache, name, url, args.profile)
         return
 
     modes = [m for m in ("cold", "warm") if m in args.modes.split(",")]

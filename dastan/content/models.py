@@ -415,10 +415,17 @@ class Article(models.Model):
         """
         day = local_date(self.published_at)
         kwargs = {"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}"}
-        with translation.override(edition_code(self.language)):
-            return slug_reverse("web:article", self.slug, **kwargs) or reverse(
-                "web:day_archive", kwargs=kwargs
-            )
+        edition = edition_code(self.language)
+        if edition == translation.get_language():
+            # Switching to the language already active costs more than the address itself.
+            return self._address(kwargs)
+        with translation.override(edition):
+            return self._address(kwargs)
+
+    def _address(self, kwargs: dict) -> str:
+        return slug_reverse("web:article", self.slug, **kwargs) or reverse(
+            "web:day_archive", kwargs=kwargs
+        )
 
     @classmethod
     def from_db(cls, db, field_names, values):

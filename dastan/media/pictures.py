@@ -3,8 +3,7 @@
 Each *role* is a place on the reader pages (a card, an article's lead, a gallery) with the shape
 it crops to, the widths its ``srcset`` offers and the ``sizes`` that tell the browser how wide it
 is drawn (from ``web/static/web/site.css``: cards sit in a grid of columns at least 16 rem wide
-inside 72 rem; the article column is 42 rem). Plain data: templates write the HTML
-(``web/templates/components/picture.html``).
+inside 72 rem; the article column is 42 rem). Plain data: ``web/markup.py`` writes the HTML.
 """
 
 from __future__ import annotations

@@ -53,10 +53,9 @@ def markets(request: HttpRequest) -> HttpResponse:
 
 def markets_rows(days: int) -> list[dict]:
     """Return the markets table: each currency's rate and history (cached by the view)."""
-    return [
-        {"rate": rate, "history": selectors.currency_history(rate.currency, days=days)}
-        for rate in selectors.ticker_rates()
-    ]
+    rates = selectors.ticker_rates()
+    histories = selectors.currency_histories(rates, days=days)
+    return [{"rate": rate, "history": histories[rate.currency]} for rate in rates]
 
 
 def markets_chart(row: dict, days: int) -> str:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from dastan.rates.models import RateObservation
 from dastan.rates.selectors import (
+    currency_histories,
     currency_history,
     is_business_day,
     is_stale,
@@ -180,3 +181,22 @@ class CurrencyHistoryTests:
         assert points[0].date == today - timedelta(days=89) and points[-1].date == today
         assert {p.source for p in points} == {"nbk"}
         assert points[-1].value == 1 / Decimal(470)
+
+    def test_the_markets_histories_in_one_query_equal_each_currencys_own(
+        self, django_assert_num_queries
+    ):
+        """Every currency's series, bad and future rows left out, as read one at a time."""
+        today = timezone.localdate()
+        for n in range(40):
+            observe("KZT", str(470 + n), today - timedelta(days=n), "nbk")
+            observe("KGS", str(87 + n), today - timedelta(days=n), "nbkr")
+            observe("KGS", "999", today - timedelta(days=n), "erapi")
+        observe("KZT", "-5", today - timedelta(days=50), "nbk")
+        observe("KZT", "480", today + timedelta(days=30), "nbk")
+        rates = ticker_rates_uncached(today=today)
+        assert {r.currency for r in rates} == {"KZT", "KGS"}
+        with django_assert_num_queries(1):
+            histories = currency_histories(rates, days=60, today=today)
+        for rate in rates:
+            expected = currency_history(rate.currency, days=60, today=today)
+            assert histories[rate.currency] == expected and len(expected) == 40

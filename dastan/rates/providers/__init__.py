@@ -17,7 +17,15 @@ BUILTIN = {
     "fixed": "dastan.rates.providers.fixed.FixedProvider",
 }
 
-__all__ = ["BaseProvider", "ProviderError", "Rate", "RateProvider", "get_provider", "names"]
+__all__ = [
+    "BaseProvider",
+    "ProviderError",
+    "Rate",
+    "RateProvider",
+    "get_provider",
+    "names",
+    "provider_class",
+]
 
 
 def names() -> list[str]:
@@ -25,11 +33,21 @@ def names() -> list[str]:
     return [*BUILTIN, *(n for n in conf.rates_setting("PROVIDERS") if n not in BUILTIN)]
 
 
-def get_provider(name: str) -> BaseProvider:
-    """Build the provider called ``name`` with its configured URL, retries, backoff and deadline."""
+def provider_class(name: str) -> type[BaseProvider]:
+    """Return the class of the provider called ``name``: its calendar, time zone and label.
+
+    Pages ask a source's calendar several times each (is a rate stale?): building the
+    provider read its URL from the whole environment every time (issue #15).
+    """
     paths = {**BUILTIN, **conf.rates_setting("PROVIDERS")}
     if name not in paths:
         raise ProviderError(name, f"unknown source; known: {', '.join(sorted(paths))}")
+    return import_string(paths[name])
+
+
+def get_provider(name: str) -> BaseProvider:
+    """Build the provider called ``name`` with its configured URL, retries, backoff and deadline."""
+    provider = provider_class(name)
     options = {
         "url": conf.source_url(name),
         "retries": conf.rates_setting("RETRIES"),
@@ -38,4 +56,4 @@ def get_provider(name: str) -> BaseProvider:
     }
     if name == "fixed" and conf.rates_setting("FIXED") is not None:
         options["pegs"] = conf.rates_setting("FIXED")
-    return import_string(paths[name])(**options)
+    return provider(**options)
