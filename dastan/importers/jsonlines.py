@@ -38,8 +38,8 @@ from dastan.content.services import (
 )
 from dastan.content.slugs import slug_is_valid, slug_normalise, slug_with_suffix
 from dastan.importers.forked import can_fork, items_forked
-from dastan.search.backends import get_backend
 from dastan.search.conf import search_setting
+from dastan.search.indexing import index_bulk_load
 from dastan.search.pretext import text_prepare, texts_ready
 
 BATCH_SIZE = 500
@@ -381,13 +381,6 @@ class _Transactions:
         self.block.__exit__(*exc_info)
 
 
-def _index_bulk_load() -> contextlib.AbstractContextManager[None]:
-    """The search index's bulk mode for the load, when the load indexes as it writes."""
-    if not search_setting("AUTO_INDEX"):
-        return contextlib.nullcontext()
-    return get_backend().bulk_load()
-
-
 def articles_load(
     stream: IO[bytes] | IO[str],
     *,
@@ -437,7 +430,7 @@ def articles_load(
     gc.freeze()
     try:
         with (
-            _index_bulk_load(),
+            index_bulk_load(),
             _chunks(stream, parallel=parallel) as chunks,
             _Transactions() as writes,
         ):

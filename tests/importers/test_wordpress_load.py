@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from io import StringIO
@@ -19,6 +20,7 @@ from dastan.importers.wordpress.load import wordpress_import
 from dastan.importers.wordpress.mapping import post_plan
 from dastan.importers.wordpress.wxr import WxrError
 from dastan.redirects.models import LegacyRedirect
+from dastan.search.backends import get_backend
 from tests.factories import ArticleFactory, image_bytes
 
 DATA = Path(__file__).parents[1] / "data" / "wxr"
@@ -722,3 +724,20 @@ class WpmlImportTests:
         assert report.source["unknown_languages"] == {"de": 1}
         # WPML's translation_priority taxonomy is counted, not imported.
         assert report.source["other_terms"] == {"translation_priority": 1}
+
+
+def test_the_import_runs_in_the_index_bulk_mode(monkeypatch):
+    """The whole import, outside its transaction, is inside the search index's bulk mode."""
+    events: list[str] = []
+    backend = type(get_backend())
+
+    @contextlib.contextmanager
+    def bulk_load(self):
+        events.append(f"enter {Article.objects.count()}")
+        yield
+        events.append(f"leave {Article.objects.count()}")
+
+    monkeypatch.setattr(backend, "bulk_load", bulk_load)
+    report = wordpress_import(THEME)
+    assert events == ["enter 0", f"leave {report.articles['created']}"]
+    assert report.articles["created"] > 0
