@@ -414,20 +414,23 @@ class ParallelLoadTests:
             articles_load(Broken(), parallel=True)
 
 
+def bulk_mode_spy(monkeypatch) -> list[str]:
+    """Record when the search backend's bulk mode is entered and left, with the article count."""
+    events: list[str] = []
+
+    @contextlib.contextmanager
+    def bulk_load(self):
+        events.append(f"enter {Article.objects.count()}")
+        yield
+        events.append(f"leave {Article.objects.count()}")
+
+    monkeypatch.setattr(type(get_backend()), "bulk_load", bulk_load)
+    return events
+
+
 class IndexBulkModeTests:
     def spy(self, monkeypatch) -> list[str]:
-        """Record when the search backend's bulk mode is entered and left."""
-        events: list[str] = []
-        real = type(get_backend())
-
-        @contextlib.contextmanager
-        def bulk_load(self):
-            events.append(f"enter {Article.objects.count()}")
-            yield
-            events.append(f"leave {Article.objects.count()}")
-
-        monkeypatch.setattr(real, "bulk_load", bulk_load)
-        return events
+        return bulk_mode_spy(monkeypatch)
 
     def test_a_load_that_indexes_runs_in_the_index_bulk_mode(self, monkeypatch):
         """The whole load, every batch, is inside the index's bulk mode."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from io import StringIO
@@ -20,8 +19,8 @@ from dastan.importers.wordpress.load import wordpress_import
 from dastan.importers.wordpress.mapping import post_plan
 from dastan.importers.wordpress.wxr import WxrError
 from dastan.redirects.models import LegacyRedirect
-from dastan.search.backends import get_backend
 from tests.factories import ArticleFactory, image_bytes
+from tests.importers.test_jsonlines import bulk_mode_spy
 
 DATA = Path(__file__).parents[1] / "data" / "wxr"
 THEME = DATA / "theme-unit-test-data.xml"
@@ -728,16 +727,7 @@ class WpmlImportTests:
 
 def test_the_import_runs_in_the_index_bulk_mode(monkeypatch):
     """The whole import, outside its transaction, is inside the search index's bulk mode."""
-    events: list[str] = []
-    backend = type(get_backend())
-
-    @contextlib.contextmanager
-    def bulk_load(self):
-        events.append(f"enter {Article.objects.count()}")
-        yield
-        events.append(f"leave {Article.objects.count()}")
-
-    monkeypatch.setattr(backend, "bulk_load", bulk_load)
+    events = bulk_mode_spy(monkeypatch)
     report = wordpress_import(THEME)
     assert events == ["enter 0", f"leave {report.articles['created']}"]
     assert report.articles["created"] > 0
