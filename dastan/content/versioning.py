@@ -11,6 +11,8 @@ pages, and nothing else. The same keys name pages for a CDN or nginx purge
 Renaming a section, tag, place or author bumps ``site``: its name shows on
 cards and headers everywhere. A bulk load that may have moved articles out of
 listings it no longer knows bumps the editions they were in (``edition-<code>``).
+A batch of more than ``BULK_ARTICLES`` articles expires the editions it touches
+whole instead of a key per article, listing and day.
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ SITE = "site"
 LISTING_KINDS = ("section", "tag", "place", "author")
 # What every edition has once: its home page, feeds, search and corrections (of public articles).
 EDITION_PAGES = ("home", "feed", "search", "corrections")
+# An importer's batch of 500 named ~1,500 keys, each a cache write twice (a file each in
+# the embedded file cache, which lists its directory on every write): at 20,000 cached
+# entries that was most of a JSON-lines load. Past this many articles, the editions they
+# are in expire whole: after a bulk load most of their pages have changed anyway.
+BULK_ARTICLES = 50
 
 
 def article_key(pk: int) -> str:
@@ -186,7 +193,26 @@ def article_keys(ids: Iterable[int], *, groups: Iterable = (), editions: Iterabl
     return keys
 
 
+def _editions_shown(ids: list[int]) -> set[str]:
+    """Return the editions whose pages show the articles ``ids``: theirs and their translations'."""
+    from dastan.content.models import Article
+
+    rows = set(Article.objects.filter(pk__in=ids).values_list("language", "translation_group"))
+    codes = {language for language, _ in rows}
+    groups = {group for _, group in rows if group}
+    if groups:
+        translated = Article.objects.filter(translation_group__in=groups)
+        codes.update(translated.values_list("language", flat=True).distinct())
+    return codes
+
+
 def _on_articles_changed(sender, ids=(), languages=(), **kwargs) -> None:
+    ids = list(ids)
+    if len(ids) > BULK_ARTICLES:
+        # Every page of an edition depends on its ``edition-<code>`` key (page_keys_base).
+        codes = _editions_shown(ids) | set(languages)
+        versions_bump(edition_key("edition", code) for code in codes)
+        return
     keys = article_keys(ids, editions=languages)
     # A bulk load rewrote the links of articles it updated: the listings they left are
     # not known any more, so the editions they were in expire whole.

@@ -39,6 +39,7 @@ from dastan.content.services import (
 from dastan.content.slugs import slug_is_valid, slug_normalise, slug_with_suffix
 from dastan.importers.forked import can_fork, items_forked
 from dastan.search.conf import search_setting
+from dastan.search.indexing import index_bulk_load
 from dastan.search.pretext import text_prepare, texts_ready
 
 BATCH_SIZE = 500
@@ -428,7 +429,11 @@ def articles_load(
     # again every few batches.
     gc.freeze()
     try:
-        with _chunks(stream, parallel=parallel) as chunks, _Transactions() as writes:
+        with (
+            index_bulk_load(),
+            _chunks(stream, parallel=parallel) as chunks,
+            _Transactions() as writes,
+        ):
             for chunk in chunks:
                 report.notes.extend(chunk.notes)
                 translations.extend(chunk.translations)

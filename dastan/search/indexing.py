@@ -11,7 +11,7 @@ the handlers only collect ids, and each article is indexed once at its end.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -35,6 +35,17 @@ def articles_index(article_ids: Iterable[int]) -> None:
 def articles_remove(article_ids: Iterable[int]) -> None:
     """Drop ``article_ids`` from the index."""
     get_backend().remove(list(article_ids))
+
+
+def index_bulk_load() -> AbstractContextManager[None]:
+    """Return the backend's bulk mode for a bulk load that indexes as it writes.
+
+    Enter it outside the load's transactions (PostgreSQL changes an index
+    option); with ``AUTO_INDEX`` off nothing is indexed, so nothing changes.
+    """
+    if not search_setting("AUTO_INDEX"):
+        return nullcontext()
+    return get_backend().bulk_load()
 
 
 @contextmanager

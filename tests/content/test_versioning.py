@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from dastan.content import services
+from dastan.content import services, versioning
 from dastan.content.models import Article, local_date
 from dastan.content.services import ArticleRecord, articles_upsert
 from dastan.content.signals import content_expired
@@ -184,3 +184,33 @@ class ArticleChangeTests:
         section.names = {"ru": "Экономика"}
         section.save()
         assert keys_of(expired) == {SITE}
+
+    def test_a_large_bulk_load_expires_the_editions_it_touches_whole(self, expired):
+        """Past BULK_ARTICLES, a batch bumps its editions, not a key per article, tag and day."""
+        original = ArticleFactory(language="ru")
+        translated = ArticleFactory(language="en")
+        services.translations_link([original, translated])
+        expired.clear()
+        records = [
+            ArticleRecord(
+                slug=f"bulk-{i}",
+                title=f"Bulk {i}",
+                body="<p>Text.</p>",
+                published_at=original.published_at,
+                language="en",
+                tags=[f"tag {i}"],
+            )
+            for i in range(versioning.BULK_ARTICLES)
+        ]
+        records.append(
+            ArticleRecord(
+                slug=translated.slug,
+                title="Retitled",
+                fields=frozenset({"title"}),
+                links=frozenset(),
+            )
+        )
+        articles_upsert(records)
+        assert keys_of(expired) == {"edition-en", "edition-ru"}
+        before = versions_get(["edition-en", "edition-ru", "edition-kk"])
+        assert [version_is_bump(v) for v in before] == [True, True, False]

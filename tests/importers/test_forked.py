@@ -29,3 +29,31 @@ class ItemsForkedTests:
 
         with items_forked(produce, name="t") as items, pytest.raises(ReadingProcessError):
             list(items)
+
+    def test_what_the_producer_returns_reaches_on_done_after_the_last_item(self):
+        """The child's result (the WordPress reader's media findings) comes back at the end."""
+        seen: list[object] = []
+
+        def produce():
+            yield "a"
+            yield "b"
+            return {"pid": os.getpid()}
+
+        with items_forked(produce, name="t", on_done=seen.append) as items:
+            first = next(items)
+            assert first == "a" and seen == []
+            rest = list(items)
+        assert rest == ["b"]
+        assert seen[0]["pid"] != os.getpid()
+
+    def test_errors_name_the_process_they_came_from(self):
+        def produce():
+            raise KeyError("missing")
+            yield
+
+        with (
+            items_forked(produce, name="t", where="the export reader") as items,
+            pytest.raises(KeyError) as caught,
+        ):
+            list(items)
+        assert "In the export reader" in "".join(caught.value.__notes__)

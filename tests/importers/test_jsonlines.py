@@ -1,3 +1,4 @@
+import contextlib
 import io
 import json
 
@@ -7,6 +8,7 @@ from django.core.management import CommandError, call_command
 from dastan.content.models import Article
 from dastan.content.services import article_save
 from dastan.importers.jsonlines import articles_load
+from dastan.search.backends import get_backend
 
 pytestmark = pytest.mark.django_db
 
@@ -410,3 +412,35 @@ class ParallelLoadTests:
 
         with pytest.raises(OSError, match="disk gone"):
             articles_load(Broken(), parallel=True)
+
+
+def bulk_mode_spy(monkeypatch) -> list[str]:
+    """Record when the search backend's bulk mode is entered and left, with the article count."""
+    events: list[str] = []
+
+    @contextlib.contextmanager
+    def bulk_load(self):
+        events.append(f"enter {Article.objects.count()}")
+        yield
+        events.append(f"leave {Article.objects.count()}")
+
+    monkeypatch.setattr(type(get_backend()), "bulk_load", bulk_load)
+    return events
+
+
+class IndexBulkModeTests:
+    def spy(self, monkeypatch) -> list[str]:
+        return bulk_mode_spy(monkeypatch)
+
+    def test_a_load_that_indexes_runs_in_the_index_bulk_mode(self, monkeypatch):
+        """The whole load, every batch, is inside the index's bulk mode."""
+        events = self.spy(monkeypatch)
+        text = "".join(line(slug=f"a-{i}") + "\n" for i in range(3))
+        articles_load(io.StringIO(text))
+        assert events == ["enter 0", "leave 3"]
+
+    def test_a_load_that_does_not_index_leaves_the_index_alone(self, monkeypatch, settings):
+        events = self.spy(monkeypatch)
+        settings.DASTAN_SEARCH = {"AUTO_INDEX": False}
+        articles_load(io.StringIO(line() + "\n"))
+        assert events == []

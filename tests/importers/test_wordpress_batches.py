@@ -15,9 +15,10 @@ from django.db import transaction
 
 from dastan.content.models import Article
 from dastan.content.services import record_teaser
+from dastan.importers.forked import ReadingProcessError
 from dastan.importers.models import WordPressAttachment, WordPressItem
 from dastan.importers.wordpress import batches, command, load
-from dastan.importers.wordpress.batches import ReadingProcessError, plan_batches
+from dastan.importers.wordpress.batches import plan_batches
 from dastan.importers.wordpress.load import wordpress_import
 from dastan.importers.wordpress.mapping import index_export, post_plan
 from dastan.importers.wordpress.media import MediaLibrary

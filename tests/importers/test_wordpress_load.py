@@ -21,6 +21,7 @@ from dastan.importers.wordpress.wxr import WxrError
 from dastan.newsroom.review import review_queue
 from dastan.redirects.models import LegacyRedirect
 from tests.factories import ArticleFactory, image_bytes
+from tests.importers.test_jsonlines import bulk_mode_spy
 
 DATA = Path(__file__).parents[1] / "data" / "wxr"
 THEME = DATA / "theme-unit-test-data.xml"
@@ -734,3 +735,11 @@ class WpmlImportTests:
         assert report.source["unknown_languages"] == {"de": 1}
         # WPML's translation_priority taxonomy is counted, not imported.
         assert report.source["other_terms"] == {"translation_priority": 1}
+
+
+def test_the_import_runs_in_the_index_bulk_mode(monkeypatch):
+    """The whole import, outside its transaction, is inside the search index's bulk mode."""
+    events = bulk_mode_spy(monkeypatch)
+    report = wordpress_import(THEME)
+    assert events == ["enter 0", f"leave {report.articles['created']}"]
+    assert report.articles["created"] > 0

@@ -149,3 +149,33 @@ class PostgresUpgradeTests:
             assert cursor.fetchall() == fresh
         assert ids("camel", section=section.pk) == [made[0].pk]
         assert ids("camel", language="ru") == [made[1].pk]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+class PostgresBulkLoadTests:
+    def options(self) -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reloptions FROM pg_class WHERE relname = %s", [postgres.TABLE + "_tsv"]
+            )
+            return cursor.fetchone()[0] or []
+
+    def test_a_bulk_load_gathers_entries_then_merges_them(self):
+        """Inside the block the GIN index takes a pending list; after it, none is left."""
+        backend = get_backend()
+        with backend.bulk_load():
+            assert "fastupdate=on" in self.options()
+            made = [ArticleFactory(title=f"Saiga census {i}") for i in range(3)]
+        assert "fastupdate=off" in self.options()
+        assert sorted(ids("saiga")) == sorted(a.pk for a in made)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [postgres.TABLE + "_tsv"])
+            assert cursor.fetchone()[0] == 0
+
+    def test_an_error_inside_still_turns_the_list_off(self):
+        """A load that fails leaves the live setting: searches never scan a pending list."""
+        with pytest.raises(RuntimeError), get_backend().bulk_load():
+            ArticleFactory(title="Saiga census")
+            raise RuntimeError("disk full")
+        assert "fastupdate=off" in self.options()

@@ -2,11 +2,10 @@
 
 Reading and mapping a post (the XML, wpautop, the teaser) costs about as much
 as writing it, so a large import does them in a child process while this one
-writes. The child is forked once the first pass is done, so it starts with
-the export's index; it never touches the database, and the media files it
-finds are copied by the writing process (``MediaLibrary.copy``). Batches
-travel through a pipe whose buffer holds a fraction of one, so the child is
-at most a batch ahead and memory stays flat.
+writes (:mod:`dastan.importers.forked`). The child is forked once the first
+pass is done, so it starts with the export's index; it never touches the
+database, and the media files it finds are copied by the writing process
+(``MediaLibrary.copy``): its findings come back once the last batch is through.
 
 An error in the child reaches the writing process as the same exception (a
 ``WxrError`` keeps its line and column), which rolls the import back; a
@@ -16,17 +15,12 @@ child that dies without a word raises ``ReadingProcessError``.
 from __future__ import annotations
 
 import contextlib
-import gc
-import multiprocessing
-import pickle
-import signal
-import traceback
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from dastan.content.services import record_teaser
+from dastan.importers.forked import can_fork, items_forked
 from dastan.importers.wordpress.mapping import (
     IMPORTED_TYPES,
     ExportIndex,
@@ -41,10 +35,7 @@ BATCH_SIZE = 500
 # Fewer posts and pages than this are read in the writing process: a second
 # process only pays off over many batches.
 PARALLEL_MIN_POSTS = 2000
-
-
-class ReadingProcessError(RuntimeError):
-    """The reading process died (killed, out of memory), or its error could not be sent."""
+READER = "the process reading the export"
 
 
 @dataclass(slots=True)
@@ -123,87 +114,18 @@ def batches_planned(
     Leaving the block stops the child, whatever happened; once the last
     batch is through, ``media`` holds what the child's library found.
     """
-    if not parallel or "fork" not in multiprocessing.get_all_start_methods():
+    if not parallel or not can_fork():
         yield plan_batches(path, index, media, batch_size=batch_size)
         return
-    context = multiprocessing.get_context("fork")
-    reader, writer = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_child_main,
-        args=(writer, path, index, media, batch_size),
-        name="dastan-wxr-reader",
-        daemon=True,
-    )
-    child.start()
-    writer.close()
-    try:
-        yield _received(reader, child, media)
-    finally:
-        reader.close()
-        if child.is_alive():
-            child.terminate()
-        child.join(10)
-        if child.is_alive():
-            child.kill()
-            child.join()
 
+    def planned() -> Generator[Batch, None, dict]:
+        yield from plan_batches(path, index, media, batch_size=batch_size)
+        return media.findings()
 
-def _received(reader: Connection, child, media: MediaLibrary) -> Iterator[Batch]:
-    while True:
-        kind, payload = _receive(reader, child)
-        if kind == "batch":
-            yield payload
-        elif kind == "done":
-            media.merge(payload)
-            return
-        else:
-            raise payload
-
-
-def _receive(reader: Connection, child) -> tuple[str, object]:
-    """Return the child's next message; raise if it ended without one (never wait forever)."""
-    if reader in wait([reader, child.sentinel]):
-        with contextlib.suppress(EOFError, OSError):
-            return reader.recv()
-    child.join(10)
-    raise ReadingProcessError(
-        f"the process reading the export stopped unexpectedly (exit code {child.exitcode})"
-    )
-
-
-def _child_main(
-    writer: Connection, path: Path, index: ExportIndex, media: MediaLibrary, batch_size: int
-) -> None:
-    # The parent stops this process; Ctrl-C reaches both, and the parent's
-    # clean-up is the one that counts.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Objects inherited from the parent stay shared: no collection touches them.
-    gc.freeze()
-    try:
-        for batch in plan_batches(path, index, media, batch_size=batch_size):
-            writer.send(("batch", batch))
-        writer.send(("done", media.findings()))
-    except BaseException as exc:  # every failure must reach the parent
-        with contextlib.suppress(OSError):
-            writer.send(("error", _portable(exc)))
-    finally:
-        writer.close()
-
-
-def _portable(exc: BaseException) -> BaseException:
-    """Return ``exc`` if it survives pickling, else a ReadingProcessError that describes it.
-
-    Anything but a ``WxrError`` (which says where the file is wrong) carries
-    the child's traceback as a note.
-    """
-    where = "".join(traceback.format_exception(exc))
-    if not isinstance(exc, WxrError):
-        exc.add_note(f"In the process reading the export:\n{where}")
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except Exception:
-        return ReadingProcessError(f"reading the export failed: {exc!r}\n{where}")
-    return exc
+    with items_forked(
+        planned, name="dastan-wxr-reader", on_done=media.merge, where=READER
+    ) as batches:
+        yield batches
 
 
 def _listed_skip(item: Item, reason: str) -> tuple[str, dict]:

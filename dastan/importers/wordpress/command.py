@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import CommandError, OutputWrapper
 from tqdm import tqdm
 
-from dastan.importers.wordpress.batches import ReadingProcessError
+from dastan.importers.forked import ReadingProcessError
 from dastan.importers.wordpress.load import wordpress_import
 from dastan.importers.wordpress.wxr import WxrError
 

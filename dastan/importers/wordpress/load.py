@@ -73,6 +73,7 @@ from dastan.media.adopt import stored_file_adopt
 from dastan.media.models import Image as LibraryImage
 from dastan.redirects.models import LegacyRedirect
 from dastan.redirects.services import RedirectRow, redirects_upsert
+from dastan.search.indexing import index_bulk_load
 
 REDIRECT_BATCH = 2000
 _ARTICLE_SHAPE = re.compile(r"^(?:/[a-z]{2})?/\d{4}/\d{2}/\d{2}/(?P<slug>[^/?]+)/$")
@@ -139,6 +140,7 @@ def wordpress_import(
     gc.freeze()
     try:
         with (
+            index_bulk_load(),
             transaction.atomic(),
             batches_planned(
                 path, index, media, batch_size=batch_size, parallel=parallel

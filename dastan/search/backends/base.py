@@ -9,10 +9,12 @@ at its time with no job running.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -220,6 +222,13 @@ class SearchBackend(Protocol):
     def indexed(self) -> dict[int, tuple[int, int]]:
         """Return ``{article_id: (document key, fingerprint)}`` for everything in the index."""
 
+    def bulk_load(self) -> AbstractContextManager[None]:
+        """Let the index take a bulk load's many writes faster while the block runs.
+
+        Outside any transaction; the index is as searchable during and after the
+        block as without it (engines: :class:`RankedSearch`'s no-op, PostgreSQL's GIN).
+        """
+
 
 def recency_at(now: dt.datetime) -> Callable[[int], float]:
     """Return the recency multiplier of a key at ``now``: 1 + RECENCY_BOOST, halving every
@@ -251,6 +260,11 @@ class RankedSearch:
     window, whether it holds every match, and its oldest key), ``_count`` and ``_facets``
     (the section counts and whether they are exact).
     """
+
+    @contextlib.contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Nothing to change by default: the engine's live writes are its bulk writes."""
+        yield
 
     def search(
         self,

@@ -25,10 +25,11 @@ counts work as in :mod:`~dastan.search.backends.sqlite_fts5`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import heapq
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from django.db import connection, transaction
 
@@ -325,6 +326,32 @@ class SearchBackend(RankedSearch):
     def remove(self, article_ids: Iterable[int]) -> None:
         """Drop articles from the index."""
         self.index((), remove=list(article_ids))
+
+    @contextlib.contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Let the GIN index gather new entries in its pending list while the block runs.
+
+        The live index has ``fastupdate`` off, so that no search scans a pending
+        list; then each new row's ~300 lexemes go into the tree one by one, and a
+        JSON-lines load ran at a fifth of the rate it has with the list (5,000
+        articles: 123 s against 25 s, same load). At the end the list is merged
+        into the tree and ``fastupdate`` is off again. Changing it takes a lock
+        on the index for a moment at each end.
+        """
+        index = f"{TABLE}_tsv"
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [index])
+            if not cursor.fetchone()[0]:
+                yield
+                return
+            cursor.execute(f"ALTER INDEX {index} SET (fastupdate = on)")
+        try:
+            yield
+        finally:
+            with self.connection.cursor() as cursor:
+                # Turning it off keeps what is pending: the clean merges that.
+                cursor.execute(f"ALTER INDEX {index} SET (fastupdate = off)")
+                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
 
     def rebuild(
         self,
