@@ -23,11 +23,12 @@ import pytest
 from tests.conftest import services_required
 from tests.web.test_freshness import (
     START_TIMEOUT,
-    WRITER,
     free_port,
     processes_stop,
     server_env,
+    site_migrate,
     writer_run,
+    writer_start,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -177,12 +178,7 @@ class Deployment:
         )
 
     def start(self, nginx: str) -> None:
-        subprocess.run(
-            [sys.executable, "-m", "dastan", "migrate", "--verbosity", "0"],
-            env=self.env,
-            check=True,
-            timeout=START_TIMEOUT,
-        )
+        site_migrate(self.env)
         self.processes.append(
             subprocess.Popen(
                 [sys.executable, "-m", "dastan", "serve", "--no-worker", "--workers", "1",
@@ -192,15 +188,8 @@ class Deployment:
                 stderr=subprocess.DEVNULL,
             )
         )  # fmt: skip
-        self.writer = subprocess.Popen(
-            [sys.executable, "-c", WRITER],
-            env=self.env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+        self.writer = writer_start(self.env)
         self.processes.append(self.writer)
-        assert self.writer.stdout.readline().strip() == "ready"
         self.nginx.start(nginx)
         deadline = time.monotonic() + START_TIMEOUT
         while self.client.get("/robots.txt").status_code != 200:

@@ -14,7 +14,7 @@ import json
 import subprocess
 import sys
 
-from tests.web.test_freshness import START_TIMEOUT, server_env
+from tests.web.test_freshness import server_env, site_migrate
 
 READERS = 6
 WRITERS = 3
@@ -88,12 +88,7 @@ print(json.dumps({{
 class SQLiteConcurrencyTests:
     def test_editors_save_while_readers_read_without_database_is_locked(self, tmp_path):
         env = server_env(tmp_path)
-        subprocess.run(
-            [sys.executable, "-m", "dastan", "migrate", "--verbosity", "0"],
-            env=env,
-            check=True,
-            timeout=START_TIMEOUT,
-        )
+        site_migrate(env)
         result = subprocess.run(
             [sys.executable, "-c", SCRIPT],
             env=env,

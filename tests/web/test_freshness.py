@@ -82,6 +82,29 @@ def processes_stop(processes: list[subprocess.Popen]) -> None:
             process.wait(5)
 
 
+def writer_start(env: dict[str, str]) -> subprocess.Popen:
+    """Start a ``WRITER`` process on the site of ``env``; return once it is ready."""
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdout.readline().strip() == "ready"
+    return writer
+
+
+def site_migrate(env: dict[str, str]) -> None:
+    """Create the tables of the site of ``env`` (``dastan migrate`` in a process of its own)."""
+    subprocess.run(
+        [sys.executable, "-m", "dastan", "migrate", "--verbosity", "0"],
+        env=env,
+        check=True,
+        timeout=START_TIMEOUT,
+    )
+
+
 def writer_run(writer: subprocess.Popen, code: str) -> None:
     """Run one line of Python in a ``WRITER`` process; return once it has committed."""
     writer.stdin.write(code + "\n")
@@ -108,15 +131,8 @@ class Site:
                     stderr=subprocess.DEVNULL,
                 )
             )
-        self.writer = subprocess.Popen(
-            [sys.executable, "-c", WRITER],
-            env=self.env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+        self.writer = writer_start(self.env)
         self.processes.append(self.writer)
-        assert self.writer.stdout.readline().strip() == "ready"
         deadline = time.monotonic() + START_TIMEOUT
         for port in self.ports:
             while True:
@@ -257,12 +273,7 @@ def postgres_site(transactional_db, tmp_path) -> Iterator[Site]:
 @pytest.fixture
 def sqlite_site(tmp_path) -> Iterator[Site]:
     env = server_env(tmp_path)
-    subprocess.run(
-        [sys.executable, "-m", "dastan", "migrate", "--verbosity", "0"],
-        env=env,
-        check=True,
-        timeout=START_TIMEOUT,
-    )
+    site_migrate(env)
     site = Site(env)
     try:
         site.start()
