@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -54,10 +55,16 @@ def browser():
 
 
 def click(browser, element) -> None:
-    """Click ``element`` and wait for the page it leads to (the database is read right after)."""
+    """Click ``element`` and wait for the page it leads to (the database is read right after).
+
+    While Chromium swaps documents, asking about the old one can fail with an inspector error
+    instead of "stale element"; that answer means "not yet", so the wait asks again.
+    """
     page = browser.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, 20, ignored_exceptions=(WebDriverException,)).until(
+        expected_conditions.staleness_of(page)
+    )
 
 
 def sign_in(browser, base: str, username: str) -> None:
