@@ -24,6 +24,7 @@ from dastan.content import services
 from dastan.content.models import Article
 from dastan.content.versioning import versions_bump, versions_get
 from dastan.web.pagestore import ENVIRON_KEY, PageStore, page_address
+from dastan.web.surrogates import PageKeys
 from dastan.web.views import pages
 from tests.factories import ArticleFactory, SectionFactory
 
@@ -140,6 +141,29 @@ class HitTests:
             reader(site).get("/search/?q=water")
             reader(site).get("/search/?q=water")
         assert search_rendered.call_count == 2
+
+    def test_a_path_never_kept_goes_straight_to_django(self, site):
+        """A search asks the shared cache nothing once its path is known not to be kept."""
+        ArticleFactory(title="Water prices")
+        reader(site).get("/search/?q=water")
+        with mock.patch("dastan.web.pagestore.cache", wraps=cache) as shared:
+            answer = reader(site).get("/search/?q=prices")
+        assert answer.status_code == 200 and "Water prices" in answer.text
+        assert shared.method_calls == []
+        reader(site).get("/")
+        with mock.patch("dastan.web.pagestore.cache", wraps=cache) as shared:
+            reader(site).get("/?utm_source=x")
+        assert shared.method_calls, "the home's path must still be looked up"
+
+    def test_a_page_that_raced_a_write_is_kept_on_the_next_request(self, site, rendered):
+        ArticleFactory(title="Water prices")
+        with mock.patch.object(PageKeys, "validity", return_value=None):
+            reader(site).get("/")
+        rebuilds = store_count("rebuild")
+        reader(site).get("/")
+        reader(site).get("/")
+        assert store_count("rebuild") == rebuilds + 1
+        assert rendered.call_count == 2
 
     def test_the_address_holds_scheme_host_path_and_query(self, settings):
         settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
