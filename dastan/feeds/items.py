@@ -107,9 +107,13 @@ def image_enclosure(item: Article) -> Enclosure | None:
         return None
     length = "0"  # RSS 2.0 asks for a length; 0 when it cannot be known (RSS Advisory Board).
     if item.featured_image_id is not None:
-        try:
-            length = str(item.featured_image.file.size)
-        except (OSError, ValueError):
-            length = "0"
+        image = item.featured_image
+        if image.byte_size is not None:
+            length = str(image.byte_size)
+        else:
+            try:
+                length = str(image.file.size)
+            except (OSError, ValueError):
+                length = "0"
     mime_type = mimetypes.guess_type(urlsplit(src).path)[0] or "image/jpeg"
     return Enclosure(absolute(src), length, mime_type)

@@ -50,6 +50,11 @@ class Image(models.Model):
     )
     format = models.CharField(max_length=8, editable=False, verbose_name=_("format"))
     sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    # Kept so that a feed's enclosures need no request to the storage per item (a HEAD
+    # against an object store); None for a file that could not be read when it was measured.
+    byte_size = models.PositiveBigIntegerField(
+        null=True, editable=False, verbose_name=_("size in bytes")
+    )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:

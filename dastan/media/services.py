@@ -41,6 +41,7 @@ def image_create(
         height=prepared.check.height,
         format=prepared.check.extension,
         sha256=prepared.sha256,
+        byte_size=len(prepared.content),
     )
     image.file.save(image_name(prepared.check), ContentFile(prepared.content), save=False)
     try:

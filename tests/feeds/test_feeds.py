@@ -147,6 +147,25 @@ class RssTests:
         assert enclosure.get("type") == "image/jpeg"
         assert enclosure.get("url").startswith(BASE + "/")
 
+    def test_enclosure_lengths_ask_the_storage_nothing(self, client, settings, tmp_path):
+        """An object store would answer each size with a request: the library keeps them."""
+        from unittest import mock
+
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import storages
+
+        from dastan.media.services import image_create
+        from tests.factories import image_bytes
+
+        settings.MEDIA_ROOT = tmp_path
+        for number in range(3):
+            data = image_bytes(size=(40 + number, 30))
+            ArticleFactory(featured_image=image_create(file=ContentFile(data), alt_text="A"))
+        with mock.patch.object(type(storages["default"]), "size", side_effect=OSError) as asked:
+            items = rss_items(xml_of(fetch(client, "/feed/")))
+        assert asked.call_count == 0
+        assert all(int(item.find("enclosure").get("length")) > 0 for item in items)
+
     def test_body_is_sanitised_with_absolute_links(self, client, story):
         (item,) = rss_items(xml_of(fetch(client, "/feed/")))
         body = item.findtext("content:encoded", namespaces=NS)

@@ -10,6 +10,7 @@ from tests.factories import image_bytes
 
 BEFORE = [("content", "0013_article_breaking_until"), ("importers", "0002_wordpressattachment")]
 AFTER = [("content", "0014_featured_image_library"), ("importers", "0003_attachment_image")]
+SIZED = [("media", "0002_image_byte_size")]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -45,6 +46,27 @@ class LibraryMigrationTests:
         ferry = Attachment.objects.get(wp_id=7).image_id
         assert Image.objects.get(pk=ferry).alt_text == "Ferry"
         assert Article.objects.get(pk=imported.pk).featured_image_id == ferry
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    def test_library_images_are_measured_once(self):
+        unsized = [*AFTER, ("media", "0001_initial")]
+        executor = MigrationExecutor(connection)
+        executor.migrate(unsized)
+        Image = executor.loader.project_state(unsized).apps.get_model("media", "Image")
+        data = image_bytes("PNG")
+        stored = default_storage.save("images/2025/04/kept.png", ContentFile(data))
+        kept = Image.objects.create(file=stored, width=40, height=30, format="png", sha256="a")
+        gone = Image.objects.create(
+            file="images/2025/04/gone.png", width=40, height=30, format="png", sha256="b"
+        )
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(SIZED)
+        Image = executor.loader.project_state(SIZED).apps.get_model("media", "Image")
+        assert Image.objects.get(pk=kept.pk).byte_size == len(data)
+        assert Image.objects.get(pk=gone.pk).byte_size is None
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())

@@ -21,6 +21,8 @@ class ImageCreateTests:
         image = image_create(file=io.BytesIO(image_bytes("PNG", (64, 48))), alt_text="A map")
         assert re.fullmatch(r"images/\d{4}/\d{2}/[0-9a-f]{32}\.png", image.file.name)
         assert (image.width, image.height, image.format) == (64, 48, "png")
+        image.refresh_from_db()
+        assert image.byte_size == default_storage.size(image.file.name) > 0
 
     def test_the_same_file_is_stored_once(self):
         data = image_bytes("JPEG", (50, 50))
