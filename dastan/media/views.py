@@ -42,7 +42,8 @@ def _stored_open(name: str):
     """Open the stored file ``name``; None when it is not there (one request to a bucket)."""
     try:
         return default_storage.open(name, "rb")
-    except (FileNotFoundError, SuspiciousOperation):
+    except (FileNotFoundError, IsADirectoryError, SuspiciousOperation):
+        # A folder (``/media/.``, found by tests/test_url_fuzz.py) is no stored file either.
         return None
     except STORAGE_ERRORS:
         logger.exception("%s could not be read from the storage", name)

@@ -203,3 +203,9 @@ class BodyImageTests:
         assert response.content.count(b"<picture>") >= 3
         image_queries = [q for q in ctx.captured_queries if 'FROM "media_image"' in q["sql"]]
         assert len(image_queries) == 1
+
+
+class OriginalTests:
+    @pytest.mark.parametrize("url", ["/media/.", "/media/images/."])
+    def test_a_folder_is_not_found(self, client, url):
+        assert client.get(url).status_code == 404
