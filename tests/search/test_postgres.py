@@ -81,6 +81,21 @@ class PostgresSliceTests:
         total, exact = backend.count(parse("ibex"), filters=Filters(), now=now)
         assert not exact and 30 <= total <= 50
 
+    def test_a_phrase_is_counted_exactly_to_its_own_lower_bound(self, monkeypatch):
+        """Each phrase match costs a vector read, so a phrase stops counting sooner than a word."""
+        monkeypatch.setattr(postgres.SearchBackend, "count_bound", 100)
+        monkeypatch.setattr(postgres.SearchBackend, "phrase_count_bound", 10)
+        for i in range(30):
+            ArticleFactory(title="Snow leopard", published_at=ago(days=30 * i + 1))
+        backend, now = get_backend(), timezone.now()
+        assert backend.count(parse("snow leopard"), filters=Filters(), now=now) == (30, True)
+        total, exact = backend.count(parse('"snow leopard"'), filters=Filters(), now=now)
+        assert not exact and 20 <= total <= 40
+        page = backend.search(
+            parse('"snow leopard"'), filters=Filters(), now=now, limit=20, offset=15
+        )
+        assert len(page.ids) == 15
+
     def test_rare_old_matches_are_reached(self):
         """A word found only years back, below thousands of newer articles' buckets, is found."""
         old = ArticleFactory(title="Tulip mania", published_at=ago(days=4000))
