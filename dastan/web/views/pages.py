@@ -27,6 +27,7 @@ from dastan.redirects.middleware import legacy_redirect_get
 from dastan.rendering import reading_time, render_body
 from dastan.web.decorators import read_only
 from dastan.web.fragments import cached_fragment
+from dastan.web.markup import home_blocks_html
 from dastan.web.paging import page_number_or_404, paginate
 from dastan.web.surrogates import page_keys_add, page_tags_add
 
@@ -40,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context = selectors.home_blocks(edition=edition)
         shown = [*context["latest"], *(a for _, items in context["blocks"] for a in items)]
         page_tags_add(article_key(a.pk) for a in shown)
-        return render_to_string("components/home_blocks.html", context)
+        return home_blocks_html(context["latest"], context["blocks"])
 
     blocks = cached_fragment("home", render_blocks, keys=[edition_key("home", edition)])
     context = {"blocks": blocks, "structured_data": site_json_ld(edition)}
