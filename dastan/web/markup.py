@@ -214,4 +214,6 @@ def home_blocks_html(latest: list, blocks: list) -> SafeString:
             f'  <div class="grid">{"".join(cards.card(card) for card in items)}</div>\n'
             "</section>\n"
         )
+    # The template's last line break, after its loop.
+    parts.append("\n")
     return SafeString("".join(parts))
