@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from dastan.content.slugs import slug_reverse
+from dastan.content.slugs import SlugAddresses, slug_reverse
 from dastan.editions.conf import edition_code
 from dastan.media.addresses import original_url
 
@@ -74,24 +74,33 @@ def language_choices() -> list[tuple[str, str]]:
     return list(settings.LANGUAGES)
 
 
-def article_address(*, slug: str, published_at: dt.datetime | None, language: str) -> str:
+def article_address(
+    *,
+    slug: str,
+    published_at: dt.datetime | None,
+    language: str,
+    addresses: SlugAddresses | None = None,
+) -> str:
     """Return the address of the article with these fields in its own edition.
 
-    A card read as a plain row (``content.selectors.Card``) has no model instance to ask.
-    With a slug outside the rule, the address is its day's listing.
+    A card read as a plain row (``content.selectors.Card``) has no model instance to ask;
+    a page of cards passes its ``addresses``. With a slug outside the rule, the address is
+    its day's listing.
     """
     day = local_date(published_at)
     kwargs = {"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}"}
     edition = edition_code(language)
+    if addresses is not None and edition == addresses.language:
+        return _article_address(addresses, slug, kwargs)
     if edition == translation.get_language():
         # Switching to the language already active costs more than the address itself.
-        return _article_address(slug, kwargs)
+        return _article_address(slug_reverse, slug, kwargs)
     with translation.override(edition):
-        return _article_address(slug, kwargs)
+        return _article_address(slug_reverse, slug, kwargs)
 
 
-def _article_address(slug: str, kwargs: dict) -> str:
-    return slug_reverse("web:article", slug, **kwargs) or reverse("web:day_archive", kwargs=kwargs)
+def _article_address(reverse_slug, slug: str, kwargs: dict) -> str:
+    return reverse_slug("web:article", slug, **kwargs) or reverse("web:day_archive", kwargs=kwargs)
 
 
 def name_in(name: str, names: object, code: str) -> str:

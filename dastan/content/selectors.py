@@ -29,7 +29,7 @@ from dastan.content.models import (
     article_address,
     name_in,
 )
-from dastan.content.slugs import slug_reverse
+from dastan.content.slugs import SlugAddresses, slug_reverse
 from dastan.media.models import Image
 
 CARD_FIELDS = (
@@ -78,9 +78,13 @@ class CardSection:
     names: dict
     slug: str
 
+    def name_in(self, code: str) -> str:
+        """Return the name in edition ``code`` (``EditionNamed.name_in``)."""
+        return name_in(self.name, self.names, code)
+
     @property
     def local_name(self) -> str:
-        return name_in(self.name, self.names, translation.get_language() or settings.LANGUAGE_CODE)
+        return self.name_in(translation.get_language() or settings.LANGUAGE_CODE)
 
     def get_absolute_url(self) -> str:
         return slug_reverse("web:section", self.slug)
@@ -116,10 +120,16 @@ class Card:
     image: CardImage | None
     bylines: tuple[tuple[str, str], ...]
 
-    def get_absolute_url(self) -> str:
-        """Return the address ``Article.get_absolute_url`` gives the same article."""
+    def get_absolute_url(self, addresses: SlugAddresses | None = None) -> str:
+        """Return the address ``Article.get_absolute_url`` gives the same article.
+
+        A page drawing many cards passes its ``addresses`` (read in the page's language).
+        """
         return article_address(
-            slug=self.slug, published_at=self.published_at, language=self.language
+            addresses=addresses,
+            slug=self.slug,
+            published_at=self.published_at,
+            language=self.language,
         )
 
 

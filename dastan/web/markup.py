@@ -14,15 +14,16 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.dates import MONTHS_ALT
 from django.utils.safestring import SafeString
-from django.utils.timezone import template_localtime
+from django.utils.timezone import get_current_timezone, is_aware
 from django.utils.translation import gettext, pgettext
 
 from dastan.content.conf import site_setting
 from dastan.content.selectors import Card, card_of
-from dastan.content.slugs import slug_reverse
+from dastan.content.slugs import SlugAddresses, slug_reverse
 from dastan.media import pictures
 from dastan.rendering import clip_text
 
@@ -70,8 +71,14 @@ def byline_html(bylines: Iterable[tuple[str, str]]) -> SafeString:
 
     ``bylines`` are the authors' ``(name, slug)`` in byline order (``selectors.bylines_of``).
     """
+    by, also = pgettext("byline", "By"), pgettext("byline", "and")
+    return _byline(bylines, slug_reverse, conditional_escape(by), conditional_escape(also))
+
+
+def _byline(bylines: Iterable[tuple[str, str]], reverse_slug, by: str, also: str) -> SafeString:
+    """Return the byline with the escaped labels ``by`` and ``also`` ("and")."""
     links = [
-        f'<a href="{conditional_escape(slug_reverse("web:author", slug))}">'
+        f'<a href="{conditional_escape(reverse_slug("web:author", slug))}">'
         f"{conditional_escape(name)}</a>"
         for name, slug in bylines
     ]
@@ -79,8 +86,7 @@ def byline_html(bylines: Iterable[tuple[str, str]]) -> SafeString:
         return SafeString("")
     joined = ", ".join(links[:-1])
     if joined:
-        joined += f" {conditional_escape(pgettext('byline', 'and'))} "
-    by = conditional_escape(pgettext("byline", "By"))
+        joined += f" {also} "
     return SafeString(f'<span class="byline">{by} {joined}{links[-1]}</span>')
 
 
@@ -92,9 +98,15 @@ class Cards:
     """
 
     def __init__(self) -> None:
-        self.language = (translation.get_language() or "").split("-")[0].lower()
+        active = translation.get_language()
+        self.language = (active or "").split("-")[0].lower()
+        self.names_in = active or settings.LANGUAGE_CODE
         self.excerpt_chars = int(site_setting("EXCERPT_CHARS"))
         self.months: dict[int, str] | None = None
+        self.zone = get_current_timezone()
+        self.addresses = SlugAddresses()
+        self.by = conditional_escape(pgettext("byline", "By"))
+        self.also = conditional_escape(pgettext("byline", "and"))
 
     def card(
         self,
@@ -112,7 +124,7 @@ class Cards:
         """
         if not isinstance(article, Card):
             article = card_of(article)
-        url = conditional_escape(article.get_absolute_url())
+        url = conditional_escape(article.get_absolute_url(self.addresses))
         language = article.language
         lang = ""
         if language and language.split("-")[0].lower() != self.language:
@@ -137,11 +149,11 @@ class Cards:
         if article.section is not None:
             section = (
                 f'<p class="card__section"><a href="'
-                f'{conditional_escape(article.section.get_absolute_url())}">'
-                f"{conditional_escape(article.section.local_name)}</a></p>"
+                f'{conditional_escape(self.addresses("web:section", article.section.slug))}">'
+                f"{conditional_escape(article.section.name_in(self.names_in))}</a></p>"
             )
         published = self.date(article.published_at)
-        byline = byline_html(article.bylines)
+        byline = _byline(article.bylines, self.addresses, self.by, self.also)
         if byline:
             byline = f" &middot; {byline}\n"
         excerpt = ""
@@ -170,7 +182,8 @@ class Cards:
         """
         if value is None:
             return "", ""
-        local = template_localtime(value)
+        # What ``template_localtime`` does to an aware time, without reading the zone per card.
+        local = value.astimezone(self.zone) if settings.USE_TZ and is_aware(value) else value
         if self.months is None:
             self.months = {number: str(name) for number, name in MONTHS_ALT.items()}
         shown = (
