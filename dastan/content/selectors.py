@@ -299,6 +299,8 @@ def sections_in_navigation() -> list[Section]:
 def home_blocks(*, edition: str, latest: int = 7, per_section: int = 4) -> dict:
     """Return an edition's home page: its latest articles and a block per navigation section.
 
+    ``sections`` holds every navigation section (the page's navigation shows them too).
+
     Every section block comes from one query (a newest-first walk of each section's index,
     stopped after a few rows), so the count of queries does not grow with the sections.
     The ids are chosen first and every card is then read as plain rows (``cards_get``):
@@ -331,7 +333,11 @@ def home_blocks(*, edition: str, latest: int = 7, per_section: int = 4) -> dict:
         for section in sections
         if chosen[section.pk]
     ]
-    return {"latest": [cards[pk] for pk in top if pk in cards], "blocks": blocks}
+    return {
+        "latest": [cards[pk] for pk in top if pk in cards],
+        "blocks": blocks,
+        "sections": sections,
+    }
 
 
 # Stands for a section's key while one block's statement is built (no key is negative).
