@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from dastan.content.slugs import slug_reverse
+from dastan.content.slugs import SlugAddresses, slug_reverse
 from dastan.editions.conf import edition_code
 from dastan.media.addresses import original_url
 
@@ -74,6 +74,41 @@ def language_choices() -> list[tuple[str, str]]:
     return list(settings.LANGUAGES)
 
 
+def article_address(
+    *,
+    slug: str,
+    published_at: dt.datetime | None,
+    language: str,
+    addresses: SlugAddresses | None = None,
+) -> str:
+    """Return the address of the article with these fields in its own edition.
+
+    A card read as a plain row (``content.selectors.Card``) has no model instance to ask;
+    a page of cards passes its ``addresses``. With a slug outside the rule, the address is
+    its day's listing.
+    """
+    day = local_date(published_at)
+    kwargs = {"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}"}
+    edition = edition_code(language)
+    if addresses is not None and edition == addresses.language:
+        return _article_address(addresses, slug, kwargs)
+    if edition == translation.get_language():
+        # Switching to the language already active costs more than the address itself.
+        return _article_address(slug_reverse, slug, kwargs)
+    with translation.override(edition):
+        return _article_address(slug_reverse, slug, kwargs)
+
+
+def _article_address(reverse_slug, slug: str, kwargs: dict) -> str:
+    return reverse_slug("web:article", slug, **kwargs) or reverse("web:day_archive", kwargs=kwargs)
+
+
+def name_in(name: str, names: object, code: str) -> str:
+    """Return the name in edition ``code``: ``names[code]`` when set, else ``name``."""
+    local = names.get(code) if isinstance(names, dict) else None
+    return local.strip() if isinstance(local, str) and local.strip() else name
+
+
 class EditionNamed(models.Model):
     """A model whose name may differ per edition, in ``names`` (its slug does not)."""
 
@@ -82,9 +117,7 @@ class EditionNamed(models.Model):
 
     def name_in(self, code: str) -> str:
         """Return the name in edition ``code``: ``names[code]`` when set, else ``name``."""
-        names = self.names if isinstance(self.names, dict) else {}
-        local = names.get(code)
-        return local.strip() if isinstance(local, str) and local.strip() else self.name
+        return name_in(self.name, self.names, code)
 
     @property
     def local_name(self) -> str:
@@ -409,22 +442,9 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        """Return the article's address in its own edition (``/ru/...`` for a Russian one).
-
-        With a slug outside the rule, the address is its day's listing.
-        """
-        day = local_date(self.published_at)
-        kwargs = {"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}"}
-        edition = edition_code(self.language)
-        if edition == translation.get_language():
-            # Switching to the language already active costs more than the address itself.
-            return self._address(kwargs)
-        with translation.override(edition):
-            return self._address(kwargs)
-
-    def _address(self, kwargs: dict) -> str:
-        return slug_reverse("web:article", self.slug, **kwargs) or reverse(
-            "web:day_archive", kwargs=kwargs
+        """Return the article's address in its own edition (``/ru/...`` for a Russian one)."""
+        return article_address(
+            slug=self.slug, published_at=self.published_at, language=self.language
         )
 
     @classmethod

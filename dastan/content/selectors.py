@@ -8,11 +8,13 @@ they belong to and show only its articles.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dastan.content.listings import listing_key
 from dastan.content.models import (
@@ -24,7 +26,10 @@ from dastan.content.models import (
     Place,
     Section,
     Tag,
+    article_address,
+    name_in,
 )
+from dastan.content.slugs import SlugAddresses, slug_reverse
 from dastan.media.models import Image
 
 CARD_FIELDS = (
@@ -63,6 +68,152 @@ def article_cards(queryset: QuerySet[Article]) -> QuerySet[Article]:
             )
         )
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CardSection:
+    """The section a card names: what its link shows, read with the card's row."""
+
+    name: str
+    names: dict
+    slug: str
+
+    def name_in(self, code: str) -> str:
+        """Return the name in edition ``code`` (``EditionNamed.name_in``)."""
+        return name_in(self.name, self.names, code)
+
+    @property
+    def local_name(self) -> str:
+        return self.name_in(translation.get_language() or settings.LANGUAGE_CODE)
+
+    def get_absolute_url(self) -> str:
+        return slug_reverse("web:section", self.slug)
+
+
+@dataclass(frozen=True, slots=True)
+class CardImage:
+    """The fields of a library image that its ``<picture>`` needs (``media.pictures``)."""
+
+    sha256: str
+    width: int
+    height: int
+    format: str
+    alt_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """An article as a card shows it, read as plain rows.
+
+    Building some 240 model instances (article, section, image, bylines, authors) was the
+    largest part of a cold home page (issue #15); a card needs none of their behaviour.
+    ``bylines`` are ``(name, slug)`` of the authors in byline order.
+    """
+
+    pk: int
+    title: str
+    slug: str
+    teaser: str
+    published_at: dt.datetime | None
+    language: str
+    section: CardSection | None
+    image: CardImage | None
+    bylines: tuple[tuple[str, str], ...]
+
+    def get_absolute_url(self, addresses: SlugAddresses | None = None) -> str:
+        """Return the address ``Article.get_absolute_url`` gives the same article.
+
+        A page drawing many cards passes its ``addresses`` (read in the page's language).
+        """
+        return article_address(
+            addresses=addresses,
+            slug=self.slug,
+            published_at=self.published_at,
+            language=self.language,
+        )
+
+
+_CARD_ROW = (
+    "pk",
+    "title",
+    "slug",
+    "teaser",
+    "published_at",
+    "language",
+    "section_id",
+    "section__name",
+    "section__names",
+    "section__slug",
+    "featured_image_id",
+    "featured_image__sha256",
+    "featured_image__width",
+    "featured_image__height",
+    "featured_image__format",
+    "featured_image__alt_text",
+)
+
+
+def cards_get(ids: Sequence[int]) -> dict[int, Card]:
+    """Return the public or not articles ``ids`` as cards by id: two queries, no model instance.
+
+    The caller chose the ids (and whether they are public); bylines come in the second query.
+    """
+    if not ids:
+        return {}
+    rows = Article.objects.filter(pk__in=ids).values_list(*_CARD_ROW)
+    bylines: dict[int, list[tuple[str, str]]] = {}
+    for article_id, name, slug in (
+        ArticleAuthor.objects.filter(article_id__in=ids)
+        .order_by("position")
+        .values_list("article_id", "author__name", "author__slug")
+    ):
+        bylines.setdefault(article_id, []).append((name, slug))
+    return {row[0]: _card(row, tuple(bylines.get(row[0], ()))) for row in rows}
+
+
+def _card(row: tuple, bylines: tuple[tuple[str, str], ...]) -> Card:
+    (pk, title, slug, teaser, published_at, language, section_id, s_name, s_names, s_slug) = row[
+        :10
+    ]
+    image_id, sha256, width, height, image_format, alt_text = row[10:]
+    return Card(
+        pk=pk,
+        title=title,
+        slug=slug,
+        teaser=teaser,
+        published_at=published_at,
+        language=language,
+        section=None if section_id is None else CardSection(s_name, s_names, s_slug),
+        image=(
+            None if image_id is None else CardImage(sha256, width, height, image_format, alt_text)
+        ),
+        bylines=bylines,
+    )
+
+
+def card_of(article: Article) -> Card:
+    """Return the card of an article loaded with ``article_cards`` (listings, search results)."""
+    section, image = article.section, article.featured_image
+    return Card(
+        pk=article.pk,
+        title=article.title,
+        slug=article.slug,
+        teaser=article.teaser,
+        published_at=article.published_at,
+        language=article.language,
+        section=None if section is None else CardSection(section.name, section.names, section.slug),
+        image=(
+            None
+            if image is None
+            else CardImage(image.sha256, image.width, image.height, image.format, image.alt_text)
+        ),
+        bylines=bylines_of(article.bylines.all()),
+    )
+
+
+def bylines_of(bylines: Iterable[ArticleAuthor]) -> tuple[tuple[str, str], ...]:
+    """Return ``(name, slug)`` of the authors of ``bylines`` (rows with their author loaded)."""
+    return tuple((b.author.name, b.author.slug) for b in bylines)
 
 
 def article_featured_images(ids: Sequence[int]) -> list[Image]:
@@ -148,10 +299,13 @@ def sections_in_navigation() -> list[Section]:
 def home_blocks(*, edition: str, latest: int = 7, per_section: int = 4) -> dict:
     """Return an edition's home page: its latest articles and a block per navigation section.
 
+    ``sections`` holds every navigation section (the page's navigation shows them too).
+
     Every section block comes from one query (a newest-first walk of each section's index,
     stopped after a few rows), so the count of queries does not grow with the sections.
-    The ids are chosen first and every card is then read in one query: building each
-    queryset cost more than running it (issue #15).
+    The ids are chosen first and every card is then read as plain rows (``cards_get``):
+    building each queryset cost more than running it, and each model instance more than
+    drawing its card (issue #15).
     """
     listed = Article.objects.public().filter(is_listed=True, language=edition)
     # Ties broken by ``id + 0``, not the bare key: the time index alone orders by time and
@@ -173,16 +327,17 @@ def home_blocks(*, edition: str, latest: int = 7, per_section: int = 4) -> dict:
         ids = chosen[section_id]
         if pk not in shown and len(ids) < per_section:
             ids.append(pk)
-    wanted = [*top, *(pk for ids in chosen.values() for pk in ids)]
-    cards = (
-        {a.pk: a for a in article_cards(Article.objects.filter(pk__in=wanted))} if wanted else {}
-    )
+    cards = cards_get([*top, *(pk for ids in chosen.values() for pk in ids)])
     blocks = [
         (section, [cards[pk] for pk in chosen[section.pk] if pk in cards])
         for section in sections
         if chosen[section.pk]
     ]
-    return {"latest": [cards[pk] for pk in top if pk in cards], "blocks": blocks}
+    return {
+        "latest": [cards[pk] for pk in top if pk in cards],
+        "blocks": blocks,
+        "sections": sections,
+    }
 
 
 # Stands for a section's key while one block's statement is built (no key is negative).

@@ -105,7 +105,9 @@ def article_meta(item) -> dict[str, Any]:
                 "name": text_clean(a.name, 160),
                 "url": absolute(a.get_absolute_url()),
             }
-            for a in (b.author for b in item.bylines.select_related("author"))
+            # Read as the page's selector loaded them (with their authors): a query of its own
+            # here read every byline a second time on each cold article page (issue #15).
+            for a in (b.author for b in item.bylines.all())
         ]
         home = absolute(edition_home(code))
         crumbs = [(text_clean(site_setting("NAME")), home)]

@@ -5,10 +5,13 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from lxml import html
 
 from dastan.content.models import Article, ArticleAuthor
-from dastan.feeds.meta import json_ld, og_locale, text_clean
+from dastan.content.selectors import article_public_get
+from dastan.feeds.meta import article_meta, json_ld, og_locale, text_clean
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +99,16 @@ class ArticleHeadTests:
         assert crumbs[-1]["item"] == url
         # No address anywhere comes from the Host header.
         assert "evil.example.com" not in html.tostring(doc, encoding="unicode")
+
+    def test_the_head_reads_no_byline_the_pages_selector_loaded(self):
+        one, two = AuthorFactory(name="Aida"), AuthorFactory(name="Bek")
+        item = ArticleFactory(authors=[two, one])
+        loaded = article_public_get(slug=item.slug)
+        with CaptureQueriesContext(connection) as queries:
+            head = article_meta(loaded)
+        assert not [q for q in queries.captured_queries if "articleauthor" in q["sql"]]
+        names = [a["name"] for a in json.loads(head["json_ld"][0])["author"]]
+        assert names == ["Bek", "Aida"]
 
     def test_article_without_image_or_author_leaves_them_out(self, client):
         item = ArticleFactory(title="Plain story", featured_image_url="")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString
 
+from dastan.content.selectors import bylines_of
 from dastan.web.markup import Cards, byline_html
 
 register = template.Library()
@@ -24,5 +25,5 @@ def card(context, article, **options) -> SafeString:
 
 @register.simple_tag
 def byline(bylines) -> SafeString:
-    """Return "By A and B" linking each author, or nothing."""
-    return byline_html(bylines)
+    """Return "By A and B" linking each author of ``bylines`` (``ArticleAuthor``), or nothing."""
+    return byline_html(bylines_of(bylines))

@@ -25,8 +25,10 @@ from dastan.importers.selectors import article_attachments
 from dastan.media.selectors import body_galleries, body_images
 from dastan.redirects.middleware import legacy_redirect_get
 from dastan.rendering import reading_time, render_body
+from dastan.web.context_processors import navigation_links
 from dastan.web.decorators import read_only
 from dastan.web.fragments import cached_fragment
+from dastan.web.markup import home_blocks_html
 from dastan.web.paging import page_number_or_404, paginate
 from dastan.web.surrogates import page_keys_add, page_tags_add
 
@@ -35,15 +37,17 @@ from dastan.web.surrogates import page_keys_add, page_tags_add
 def home(request: HttpRequest) -> HttpResponse:
     """Show the edition's latest articles and a block per navigation section."""
     edition = edition_current(request)
+    context = {"structured_data": site_json_ld(edition)}
 
     def render_blocks() -> str:
-        context = selectors.home_blocks(edition=edition)
-        shown = [*context["latest"], *(a for _, items in context["blocks"] for a in items)]
+        home = selectors.home_blocks(edition=edition)
+        shown = [*home["latest"], *(a for _, items in home["blocks"] for a in items)]
         page_tags_add(article_key(a.pk) for a in shown)
-        return render_to_string("components/home_blocks.html", context)
+        # The sections just read are the navigation's: no second read of them.
+        context["navigation"] = navigation_links(home["sections"], edition)
+        return home_blocks_html(home["latest"], home["blocks"])
 
-    blocks = cached_fragment("home", render_blocks, keys=[edition_key("home", edition)])
-    context = {"blocks": blocks, "structured_data": site_json_ld(edition)}
+    context["blocks"] = cached_fragment("home", render_blocks, keys=[edition_key("home", edition)])
     return render(request, "pages/home.html", context)
 
 
