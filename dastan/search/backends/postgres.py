@@ -110,16 +110,27 @@ def prepare(doc: Document) -> tuple:
     The vector's words are PostgreSQL's lexemes (:mod:`.pg_vector`), asked of
     the server once per new word on this process's connection.
     """
-    title, body, names = text_analysed(doc.title, doc.standfirst, doc.body, prepare_text)
-    tokens = doc.filter_tokens()
-    marks = [f"#{t}" for t in tokens] + bucket_marks(doc.key)
-    return (
-        doc.key,
-        doc.article_id,
-        [int(t[1:]) for t in tokens if t[0] == "s"],
-        pg_vector.vector_text(title, body, names, marks),
-        doc.fingerprint,
-    )
+    return prepare_batch([doc])[0]
+
+
+def prepare_batch(docs: list[Document]) -> list[tuple]:
+    """Return the rows of ``docs``, asking the server for their new words in one go."""
+    folded = [text_analysed(d.title, d.standfirst, d.body, prepare_text) for d in docs]
+    pg_vector.learn(folded)
+    rows = []
+    for doc, (title, body, names) in zip(docs, folded, strict=True):
+        tokens = doc.filter_tokens()
+        marks = [f"#{t}" for t in tokens] + bucket_marks(doc.key)
+        rows.append(
+            (
+                doc.key,
+                doc.article_id,
+                [int(t[1:]) for t in tokens if t[0] == "s"],
+                pg_vector.vector_text(title, body, names, marks),
+                doc.fingerprint,
+            )
+        )
+    return rows
 
 
 TEXT_CONFIG = """
@@ -312,7 +323,7 @@ class SearchBackend(RankedSearch):
 
     def index(self, documents: Iterable[Document], *, remove: Iterable[int] = ()) -> None:
         """Replace ``documents`` and drop ``remove``, inside the caller's transaction."""
-        rows = [prepare(d) for d in documents]
+        rows = prepare_batch(list(documents))
         gone = [*[r[1] for r in rows], *remove]
         if not gone:
             return
@@ -335,6 +346,11 @@ class SearchBackend(RankedSearch):
         articles: 123 s against 25 s, same load). At the end the list is merged
         into the tree and ``fastupdate`` is off again. Changing it takes a lock
         on the index for a moment at each end.
+
+        New TOAST values of the session (the vectors, and the loaded bodies)
+        are compressed with lz4 meanwhile, where the server has it: pglz cost
+        the server twice as much to store the vectors (10,000: 2.6 s against
+        1.35 s), and reading lz4 is faster too.
         """
         index = f"{TABLE}_tsv"
         with self.connection.cursor() as cursor:
@@ -343,10 +359,12 @@ class SearchBackend(RankedSearch):
                 yield
                 return
             cursor.execute(f"ALTER INDEX {index} SET (fastupdate = on)")
+            _use_lz4(cursor)
         try:
             yield
         finally:
             with self.connection.cursor() as cursor:
+                cursor.execute("RESET default_toast_compression")
                 # Turning it off keeps what is pending: the clean merges that.
                 cursor.execute(f"ALTER INDEX {index} SET (fastupdate = off)")
                 cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
@@ -364,7 +382,7 @@ class SearchBackend(RankedSearch):
         the GIN index is built once at the end, far faster than row by row.
         """
         if prepared is None:
-            prepared = ([prepare(d) for d in batch] for batch in batches)
+            prepared = (prepare_batch(batch) for batch in batches)
         build, stage = f"{TABLE}_build", f"{TABLE}_stage"
         total = 0
         with self.connection.cursor() as cursor:

@@ -26,9 +26,8 @@ def _prepare_ids(ids: list[int]) -> list[tuple]:
 
     from dastan.search.backends import backend_path
 
-    prepare = import_module(backend_path()).prepare
     docs, _ = documents_for(ids)
-    return [prepare(doc) for doc in docs]
+    return import_module(backend_path()).prepare_batch(docs)
 
 
 def _unmapped() -> None:
