@@ -128,7 +128,7 @@ class PostgresUpgradeTests:
                 "doc bigint NOT NULL UNIQUE, section_id bigint, tsv tsvector NOT NULL)"
             )
             for doc in docs:
-                folded = postgres.fold_document(doc.title, doc.standfirst, doc.body)
+                row = postgres.prepare(doc)
                 cursor.execute(
                     f"INSERT INTO {postgres.TABLE} VALUES (%s, %s, %s, "
                     "setweight(to_tsvector('dastan', %s), 'A') || "
@@ -139,7 +139,7 @@ class PostgresUpgradeTests:
                         doc.article_id,
                         doc.key,
                         doc.section_id,
-                        *folded,
+                        *row[3:6],
                         " ".join(doc.filter_tokens()),
                     ],
                 )

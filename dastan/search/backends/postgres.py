@@ -34,7 +34,6 @@ from collections.abc import Callable, Iterable, Iterator
 from django.db import connection, transaction
 
 from dastan.search import text
-from dastan.search.backends import pg_vector
 from dastan.search.backends.base import (
     ID_BITS,
     ID_MASK,
@@ -68,6 +67,16 @@ BUCKET_SHIFTS = tuple(18 + LEVEL_BITS * level for level in range(5))
 MAX_GROWTH = 32
 
 
+def _vector(title: str = "%s", body: str = "%s", names: str = "%s", marks: str = "%s") -> str:
+    """Return the SQL making a row's tsvector from its folded text, name keys and marks."""
+    return (
+        f"setweight(to_tsvector('dastan', {title}), 'A')"
+        f" || setweight(to_tsvector('dastan', {body}), 'B')"
+        f" || setweight(to_tsvector('simple', {names}), 'C')"
+        f" || array_to_tsvector({marks}::text[])"
+    )
+
+
 def _use_lz4(cursor) -> None:
     """Compress new TOAST values with lz4 in this session, where the server has it."""
     cursor.execute(
@@ -92,45 +101,27 @@ def bucket_marks(key: int) -> list[str]:
     return [f"~{code}.{level}.{seconds >> shift}" for level, shift in enumerate(BUCKET_SHIFTS)]
 
 
-def fold_document(title: str, standfirst: str, body: str) -> tuple[str, str, str]:
+def prepare_text(title: str, standfirst: str, body: str) -> tuple:
     """Return the folded title, folded body and name keys of one article (pure; see sqlite_fts5)."""
     text_body = f"{standfirst}\n{text.html_to_text(body)}"
     names = " ".join(text.distinct_name_keys(f"{title}\n{text_body}"))
     return text.fold_text(title), text.fold_text(text_body), names
 
 
-def prepare_text(title: str, standfirst: str, body: str) -> tuple:
-    """Return the folded title, folded body and name keys of one article (pure)."""
-    return fold_document(title, standfirst, body)
-
-
 def prepare(doc: Document) -> tuple:
-    """Return the row values of one document: key, id, sections, tsvector text, fingerprint.
-
-    The vector's words are PostgreSQL's lexemes (:mod:`.pg_vector`), asked of
-    the server once per new word on this process's connection.
-    """
-    return prepare_batch([doc])[0]
-
-
-def prepare_batch(docs: list[Document]) -> list[tuple]:
-    """Return the rows of ``docs``, asking the server for their new words in one go."""
-    folded = [text_analysed(d.title, d.standfirst, d.body, prepare_text) for d in docs]
-    pg_vector.learn(folded)
-    rows = []
-    for doc, (title, body, names) in zip(docs, folded, strict=True):
-        tokens = doc.filter_tokens()
-        marks = [f"#{t}" for t in tokens] + bucket_marks(doc.key)
-        rows.append(
-            (
-                doc.key,
-                doc.article_id,
-                [int(t[1:]) for t in tokens if t[0] == "s"],
-                pg_vector.vector_text(title, body, names, marks),
-                doc.fingerprint,
-            )
-        )
-    return rows
+    """Return the row values of one document: folded title and body, name keys, marks."""
+    title, body, names = text_analysed(doc.title, doc.standfirst, doc.body, prepare_text)
+    tokens = doc.filter_tokens()
+    return (
+        doc.key,
+        doc.article_id,
+        [int(t[1:]) for t in tokens if t[0] == "s"],
+        title,
+        body,
+        names,
+        [f"#{t}" for t in tokens] + bucket_marks(doc.key),
+        doc.fingerprint,
+    )
 
 
 TEXT_CONFIG = """
@@ -317,13 +308,13 @@ class SearchBackend(RankedSearch):
     def _insert(self, cursor, rows: list[tuple]) -> None:
         cursor.executemany(
             f"INSERT INTO {TABLE} (doc, article_id, sections, tsv, fingerprint) "
-            "VALUES (%s, %s, %s, %s::tsvector, %s)",
+            f"VALUES (%s, %s, %s, {_vector()}, %s)",
             rows,
         )
 
     def index(self, documents: Iterable[Document], *, remove: Iterable[int] = ()) -> None:
         """Replace ``documents`` and drop ``remove``, inside the caller's transaction."""
-        rows = prepare_batch(list(documents))
+        rows = [prepare(d) for d in documents]
         gone = [*[r[1] for r in rows], *remove]
         if not gone:
             return
@@ -348,9 +339,9 @@ class SearchBackend(RankedSearch):
         on the index for a moment at each end.
 
         New TOAST values of the session (the vectors, and the loaded bodies)
-        are compressed with lz4 meanwhile, where the server has it: pglz cost
-        the server twice as much to store the vectors (10,000: 2.6 s against
-        1.35 s), and reading lz4 is faster too.
+        are compressed with lz4 meanwhile, where the server has it: storing
+        10,000 of the harness corpus's vectors cost the server 2.6 s with pglz
+        and 1.35 s with lz4 (on top of 4.2 s making them), and lz4 reads faster.
         """
         index = f"{TABLE}_tsv"
         with self.connection.cursor() as cursor:
@@ -378,11 +369,11 @@ class SearchBackend(RankedSearch):
     ) -> int:
         """Build a new table beside the live one, index it, then swap in one transaction.
 
-        Rows go in with COPY, their vectors as text, which one CREATE TABLE AS parses;
+        Rows go in with COPY as text and become tsvectors in one INSERT ... SELECT;
         the GIN index is built once at the end, far faster than row by row.
         """
         if prepared is None:
-            prepared = (prepare_batch(batch) for batch in batches)
+            prepared = ([prepare(d) for d in batch] for batch in batches)
         build, stage = f"{TABLE}_build", f"{TABLE}_stage"
         total = 0
         with self.connection.cursor() as cursor:
@@ -390,11 +381,15 @@ class SearchBackend(RankedSearch):
             cursor.execute(f"DROP TABLE IF EXISTS {stage}")
             cursor.execute(
                 f"CREATE UNLOGGED TABLE {stage} (doc bigint, article_id bigint, "
-                "sections bigint[], tsv text, fingerprint bigint)"
+                "sections bigint[], title text, body text, names text, marks text[], "
+                "fingerprint bigint)"
             )
-            # The vectors' text is read once, by the SELECT below: compressing it
+            # Folded text is read once, by the SELECT below: compressing it
             # (TOAST's default) only costs the server CPU the build needs.
-            cursor.execute(f"ALTER TABLE {stage} ALTER COLUMN tsv SET STORAGE EXTERNAL")
+            cursor.execute(
+                f"ALTER TABLE {stage} ALTER COLUMN title SET STORAGE EXTERNAL, "
+                "ALTER COLUMN body SET STORAGE EXTERNAL, ALTER COLUMN names SET STORAGE EXTERNAL"
+            )
             raw = cursor.cursor
             for rows in prepared:
                 with raw.copy(f"COPY {stage} FROM STDIN") as copy:
@@ -403,14 +398,15 @@ class SearchBackend(RankedSearch):
                 total += len(rows)
                 progress(len(rows))
             # CREATE TABLE AS may run its SELECT in parallel workers (INSERT ... SELECT
-            # may not): parsing the vectors' text is most of the server's build, and
-            # it then uses every core. Keys and constraints are added once the rows are in.
+            # may not): making the tsvectors is most of the build, and it then uses
+            # every core. Keys and constraints are added once the rows are in.
+            vector = _vector("title", "body", "names", "marks")
             # pglz tries, and mostly fails, to compress each ~4 KB tsvector; lz4
             # gives up (or succeeds) far sooner, here and when a query reads it.
             _use_lz4(cursor)
             cursor.execute(
                 f"CREATE TABLE {build} AS SELECT article_id, doc, "
-                f"coalesce(sections, '{{}}') AS sections, tsv::tsvector AS tsv, fingerprint "
+                f"coalesce(sections, '{{}}') AS sections, {vector} AS tsv, fingerprint "
                 f"FROM {stage}"
             )
             cursor.execute("RESET default_toast_compression")

@@ -95,11 +95,6 @@ def prepare_text(title: str, standfirst: str, body: str) -> tuple:
     return title_terms, body_terms, names, body_terms
 
 
-def prepare_batch(docs: list[Document]) -> list[tuple]:
-    """Return the rows of ``docs`` (the same as :func:`prepare` of each)."""
-    return [prepare(d) for d in docs]
-
-
 def _stored_terms(body: str | bytes) -> str:
     """Return a row's stored body terms (zlib-compressed bytes in indexes built before #15)."""
     return zlib.decompress(body).decode() if isinstance(body, bytes) else body

@@ -26,8 +26,9 @@ def _prepare_ids(ids: list[int]) -> list[tuple]:
 
     from dastan.search.backends import backend_path
 
+    prepare = import_module(backend_path()).prepare
     docs, _ = documents_for(ids)
-    return import_module(backend_path()).prepare_batch(docs)
+    return [prepare(doc) for doc in docs]
 
 
 def _unmapped() -> None:
