@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
+from django.db import DataError, transaction
 from django.utils import timezone
 
 from dastan.content import services
@@ -200,6 +201,15 @@ class ArticlesUpsertGuardTests:
         when = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
         record = services.ArticleRecord(title="T", slug="t", published_at=when)
         with pytest.raises(ValueError, match="outside 1900"):
+            services.articles_upsert([record])
+        assert not Article.objects.exists()
+
+    @pytest.mark.postgres
+    def test_a_row_postgresql_refuses_raises_djangos_error(self):
+        """Rows go in by COPY on PostgreSQL; its refusal is still Django's DataError, which
+        importers catch (as DatabaseError) to load the batch line by line."""
+        record = services.ArticleRecord(title="T" * 301, slug="t", status="draft")
+        with pytest.raises(DataError), transaction.atomic():
             services.articles_upsert([record])
         assert not Article.objects.exists()
 
