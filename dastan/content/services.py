@@ -29,7 +29,7 @@ from dastan.content.models import (
     Section,
     Tag,
 )
-from dastan.content.signals import articles_changed
+from dastan.content.signals import ArticleWritten, articles_changed
 from dastan.content.slugs import slug_is_valid
 from dastan.media.models import Image
 from dastan.rendering.excerpts import make_excerpt
@@ -794,6 +794,28 @@ def articles_upsert(records: Sequence[ArticleRecord]) -> UpsertResult:
             # The editions updated articles were in before: their pages showed them.
             before = {a._loaded_edition[0] for a, _ in to_update}
             articles_changed.send(
-                sender=Article, ids=result.created + result.updated, languages=before
+                sender=Article,
+                ids=result.created + result.updated,
+                languages=before,
+                written=[_written(a, w) for a, w in (*to_create, *to_update)],
             )
     return result
+
+
+def _written(article: Article, links: dict[str, tuple]) -> ArticleWritten:
+    """Return what ``articles_upsert`` stored of ``article``, for ``articles_changed``."""
+    return ArticleWritten(
+        id=article.pk,
+        title=article.title,
+        standfirst=article.standfirst,
+        body=article.body,
+        language=article.language,
+        status=article.status,
+        published_at=article.published_at,
+        is_listed=article.is_listed,
+        section_id=links["section"],
+        section_ids=links["sections"],
+        tag_ids=links["tags"],
+        place_ids=links["places"],
+        author_ids=links["authors"],
+    )

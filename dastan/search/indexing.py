@@ -20,7 +20,7 @@ from dastan.content.models import Article, ArticleAuthor, Place
 from dastan.content.signals import articles_changed, articles_deleted
 from dastan.search.backends import get_backend
 from dastan.search.conf import search_setting
-from dastan.search.documents import documents_for
+from dastan.search.documents import documents_for, documents_written
 
 # The ids collected by the innermost active index_deferred(), or None outside one.
 _pending: ContextVar[set[int] | None] = ContextVar("search_pending", default=None)
@@ -82,8 +82,14 @@ def _follow(article_ids: Iterable[int]) -> None:
         pending.update(int(i) for i in article_ids)
 
 
-def _on_changed(sender, ids=(), **kwargs) -> None:
-    if search_setting("AUTO_INDEX") and ids:
+def _on_changed(sender, ids=(), written=None, **kwargs) -> None:
+    if not (search_setting("AUTO_INDEX") and ids):
+        return
+    if written is not None and _pending.get() is None:
+        # A bulk write says what it stored: no need to read it back.
+        docs, gone = documents_written(written)
+        get_backend().index(docs, remove=gone)
+    else:
         _follow(ids)
 
 

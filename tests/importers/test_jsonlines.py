@@ -444,3 +444,23 @@ class IndexBulkModeTests:
         settings.DASTAN_SEARCH = {"AUTO_INDEX": False}
         articles_load(io.StringIO(line() + "\n"))
         assert events == []
+
+
+class IndexWithoutReadBackTests:
+    def test_a_load_indexes_what_it_wrote_without_reading_it_back(self):
+        """The index gets the loaded articles from the load itself: no body is read back."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+        from django.utils import timezone
+
+        from dastan.search.backends.base import Filters
+        from dastan.search.query import parse
+
+        text = "".join(line(slug=f"a-{i}", title=f"Saiga {i}") + "\n" for i in range(3))
+        with CaptureQueriesContext(connection) as queries:
+            articles_load(io.StringIO(text))
+        reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
+        by_id = '"content_article"."id" IN'
+        assert not [sql for sql in reads if '"content_article"."body"' in sql and by_id in sql]
+        found = get_backend().search(parse("saiga"), filters=Filters(), now=timezone.now())
+        assert found.total == 3

@@ -477,6 +477,24 @@ class SqliteFts5BackendTests(BackendContract):
         services.article_save(a)
         assert ids("crossing") == [] and ids("gone") == [a.pk]
 
+    def test_a_bulk_load_merges_less_and_restores_the_live_merging(self):
+        """Inside ``bulk_load`` both FTS5 tables merge 16 segments at a time, then 4 again."""
+        from dastan.search.backends import sqlite_fts5
+
+        def automerge() -> list[int]:
+            with connection.cursor() as cursor:
+                found = []
+                for fts in (sqlite_fts5.FTS, sqlite_fts5.TITLE):
+                    cursor.execute(f"SELECT v FROM {fts}_config WHERE k = 'automerge'")
+                    found.append(cursor.fetchone()[0])
+                return found
+
+        with get_backend().bulk_load():
+            assert automerge() == [16, 16]
+            a = ArticleFactory(title="Saiga herd")
+        assert automerge() == [4, 4]
+        assert ids("saiga") == [a.pk]
+
     def test_install_fills_a_missing_title_table(self, settings):
         """An index built before the title table gets one filled from its stored rows."""
         from dastan.search.backends import sqlite_fts5
