@@ -52,6 +52,30 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture
+def models_built():
+    """Record the model name of every article, byline, author or image built while it lasts.
+
+    Cards are read as plain rows (issue #15): pages of cards must build none of these.
+    """
+    from django.db.models.signals import post_init
+
+    from dastan.content.models import Article, ArticleAuthor, Author
+    from dastan.media.models import Image
+
+    made: list[str] = []
+
+    def count(sender, **kwargs) -> None:
+        made.append(sender.__name__)
+
+    models = (Article, ArticleAuthor, Author, Image)
+    for model in models:
+        post_init.connect(count, sender=model)
+    yield made
+    for model in models:
+        post_init.disconnect(count, sender=model)
+
+
 @pytest.fixture(scope="session")
 def s3_server():
     """moto's S3 in server mode: a real HTTP S3 on the loopback, on a free port, no network."""

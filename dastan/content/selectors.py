@@ -1,8 +1,9 @@
 """Reads of the content model for the reader site, feeds and search results.
 
-Every listing goes through ``article_cards`` so a page of cards costs the same
-handful of queries whatever its length (no N+1). Listings take the ``edition``
-they belong to and show only its articles.
+A page of cards reads its articles' ids, then their cards as plain rows (``cards_get``),
+so it costs the same handful of queries whatever its length (no N+1) and builds no
+model instance; feeds, which need whole articles, go through ``article_cards``.
+Listings take the ``edition`` they belong to and show only its articles.
 """
 
 from __future__ import annotations
@@ -160,22 +161,36 @@ def cards_get(ids: Sequence[int]) -> dict[int, Card]:
     """
     if not ids:
         return {}
-    rows = Article.objects.filter(pk__in=ids).values_list(*_CARD_ROW)
+    return {card.pk: card for card in cards_of(Article.objects.filter(pk__in=ids))}
+
+
+def cards_of(articles: QuerySet[Article], *also: str) -> list[Card] | list[tuple[Card, tuple]]:
+    """Return the cards of ``articles`` in their order: two queries, no model instance.
+
+    ``also`` names more fields to read with each row; each card then comes paired with
+    their values, ``(card, (value, ...))``, for a caller that needs more than a card shows.
+    """
+    rows = list(articles.values_list(*_CARD_ROW, *also))
+    if not rows:
+        return []
     bylines: dict[int, list[tuple[str, str]]] = {}
     for article_id, name, slug in (
-        ArticleAuthor.objects.filter(article_id__in=ids)
+        ArticleAuthor.objects.filter(article_id__in=[row[0] for row in rows])
         .order_by("position")
         .values_list("article_id", "author__name", "author__slug")
     ):
         bylines.setdefault(article_id, []).append((name, slug))
-    return {row[0]: _card(row, tuple(bylines.get(row[0], ()))) for row in rows}
+    cards = [_card(row, tuple(bylines.get(row[0], ()))) for row in rows]
+    if also:
+        return [(card, row[len(_CARD_ROW) :]) for card, row in zip(cards, rows, strict=True)]
+    return cards
 
 
 def _card(row: tuple, bylines: tuple[tuple[str, str], ...]) -> Card:
     (pk, title, slug, teaser, published_at, language, section_id, s_name, s_names, s_slug) = row[
         :10
     ]
-    image_id, sha256, width, height, image_format, alt_text = row[10:]
+    image_id, sha256, width, height, image_format, alt_text = row[10:16]
     return Card(
         pk=pk,
         title=title,
@@ -191,24 +206,21 @@ def _card(row: tuple, bylines: tuple[tuple[str, str], ...]) -> Card:
     )
 
 
-def card_of(article: Article) -> Card:
-    """Return the card of an article loaded with ``article_cards`` (listings, search results)."""
-    section, image = article.section, article.featured_image
-    return Card(
-        pk=article.pk,
-        title=article.title,
-        slug=article.slug,
-        teaser=article.teaser,
-        published_at=article.published_at,
-        language=article.language,
-        section=None if section is None else CardSection(section.name, section.names, section.slug),
-        image=(
-            None
-            if image is None
-            else CardImage(image.sha256, image.width, image.height, image.format, image.alt_text)
-        ),
-        bylines=bylines_of(article.bylines.all()),
-    )
+class CardList:
+    """The cards of an ordered query of articles, for the paginator.
+
+    Counting runs the query's COUNT; a page reads its rows and their bylines as plain rows
+    (``cards_of``), so no article is loaded as a model instance (issue #15).
+    """
+
+    def __init__(self, articles: QuerySet[Article]) -> None:
+        self.articles = articles
+
+    def count(self) -> int:
+        return self.articles.count()
+
+    def __getitem__(self, index: slice) -> list[Card]:
+        return cards_of(self.articles[index])
 
 
 def bylines_of(bylines: Iterable[ArticleAuthor]) -> tuple[tuple[str, str], ...]:
@@ -233,40 +245,53 @@ def articles_public(*, edition: str | None) -> QuerySet[Article]:
 
     ``edition`` keeps the articles of one edition; None keeps every edition's.
     """
+    return article_cards(_listed(edition))
+
+
+def _listed(edition: str | None) -> QuerySet[Article]:
     articles = Article.objects.public().filter(is_listed=True)
     if edition is not None:
         articles = articles.filter(language=edition)
-    return article_cards(articles.order_by("-published_at", "-id"))
+    return articles.order_by("-published_at", "-id")
+
+
+def cards_public(*, edition: str) -> CardList:
+    """Return the cards of an edition's listed public articles, newest first."""
+    return CardList(_listed(edition))
 
 
 class Listing:
     """A section's, tag's, place's or author's public articles, newest first, for the paginator.
 
     It reads the listing's entries (``content.listings``): counting them and finding a page
-    read the index alone, and only the page's articles are fetched, so the cost does not
-    grow with the listing or the archive (issue #15).
+    read the index alone, and only the page's articles are fetched, as cards (``cards_get``),
+    so the cost does not grow with the listing or the archive (issue #15).
     """
 
     def __init__(self, key: str, *, edition: str, now: dt.datetime | None = None) -> None:
-        self.entries = ListingEntry.objects.filter(
-            listing=key, language=edition, published_at__lte=now or timezone.now()
-        ).order_by("-published_at", "-article_id")
+        self.ids = (
+            ListingEntry.objects.filter(
+                listing=key, language=edition, published_at__lte=now or timezone.now()
+            )
+            .order_by("-published_at", "-article_id")
+            .values_list("article_id", flat=True)
+        )
 
     def count(self) -> int:
-        return self.entries.count()
+        return self.ids.count()
+
+    def __getitem__(self, index: slice) -> list[Card]:
+        ids = list(self.ids[index])
+        cards = cards_get(ids)
+        return [cards[pk] for pk in ids if pk in cards]
 
     def newest(self, limit: int) -> QuerySet[Article]:
         """Return the ``limit`` newest articles as a queryset, for callers that shape the query.
 
         One index read for the ids; the caller's query then fetches only those rows.
         """
-        ids = list(self.entries.values_list("article_id", flat=True)[:limit])
+        ids = list(self.ids[:limit])
         return article_cards(Article.objects.filter(pk__in=ids)).order_by("-published_at", "-id")
-
-    def __getitem__(self, index: slice) -> list[Article]:
-        ids = list(self.entries.values_list("article_id", flat=True)[index])
-        cards = {a.pk: a for a in article_cards(Article.objects.filter(pk__in=ids))}
-        return [cards[pk] for pk in ids if pk in cards]
 
 
 def articles_in_section(section: Section, *, edition: str) -> Listing:
@@ -287,9 +312,9 @@ def articles_by_author(author: Author, *, edition: str) -> Listing:
     return Listing(listing_key(author), edition=edition)
 
 
-def articles_between(start: dt.datetime, end: dt.datetime, *, edition: str) -> QuerySet[Article]:
-    """Return public articles published in ``[start, end)``."""
-    return articles_public(edition=edition).filter(published_at__gte=start, published_at__lt=end)
+def articles_between(start: dt.datetime, end: dt.datetime, *, edition: str) -> CardList:
+    """Return the cards of public articles published in ``[start, end)``, newest first."""
+    return CardList(_listed(edition).filter(published_at__gte=start, published_at__lt=end))
 
 
 def sections_in_navigation() -> list[Section]:

@@ -10,12 +10,20 @@ from django.utils.safestring import mark_safe
 
 from dastan.content.conf import site_setting
 from dastan.content.models import Article, Section
-from dastan.content.selectors import CARD_FIELDS, article_cards, articles_public
+from dastan.content.selectors import Card, cards_of, cards_public
 from dastan.search import text
 from dastan.search.backends import get_backend
 from dastan.search.backends.base import Filters
 from dastan.search.conf import search_setting
 from dastan.search.query import Query
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A found article's card and its highlighted snippet (safe HTML)."""
+
+    card: Card
+    snippet: str
 
 
 @dataclass
@@ -26,7 +34,7 @@ class SearchPage:
     ``components/pager.html`` works unchanged. ``exact`` says whether ``total``
     is a count or an estimate ("about"), ``sections_exact`` the same of the
     section counts ("~"). ``past_end`` is a page after the last one of a search
-    that does find articles.
+    that does find articles. ``articles`` are the page's ``Result``s.
     """
 
     number: int
@@ -90,15 +98,22 @@ def max_page(per_page: int) -> int:
     return max(1, math.ceil(search_setting("MAX_RESULTS") / per_page))
 
 
-def _hydrate(ids: list[int], now) -> list[Article]:
-    """Return the public articles among ``ids``, in that order (the last guard against a 404)."""
-    # A card's fields, plus the text the snippet is cut from; bylines with their
-    # authors in one query.
-    found = article_cards(Article.objects.public(now=now).filter(id__in=ids)).only(
-        *CARD_FIELDS, "standfirst", "body"
-    )
-    by_id = {a.pk: a for a in found}
-    return [by_id[i] for i in ids if i in by_id]
+def _results(ids: list[int], query: Query, now) -> list[Result]:
+    """Return the public articles among ``ids`` in that order, each with its snippet.
+
+    Being public is checked again here (the last guard against a 404); the text a snippet
+    is cut from is read with each card's row.
+    """
+    found = cards_of(Article.objects.public(now=now).filter(id__in=ids), "standfirst", "body")
+    texts = {card.pk: (card, standfirst, body) for card, (standfirst, body) in found}
+    terms, names = _wanted(query)
+    results = []
+    for pk in ids:
+        if pk in texts:
+            card, standfirst, body = texts[pk]
+            source = f"{standfirst}\n{text.html_to_text(body)}"
+            results.append(Result(card, mark_safe(text.highlight(source, terms, names))))
+    return results
 
 
 def _wanted(query: Query) -> tuple[set[str], set[str]]:
@@ -119,11 +134,7 @@ def article_search(
         query, filters=filters, now=now, order=order, offset=offset, limit=per_page
     )
     total, exact = _shown_total(results.total, results.exact, offset, len(results.ids), per_page)
-    articles = _hydrate(results.ids, now)
-    terms, names = _wanted(query)
-    for article in articles:
-        source = f"{article.standfirst}\n{text.html_to_text(article.body)}"
-        article.search_snippet = mark_safe(text.highlight(source, terms, names))
+    articles = _results(results.ids, query, now)
     sections = Section.objects.in_bulk([s for s, _ in results.sections])
     return SearchPage(
         number=page,
@@ -153,9 +164,9 @@ def _shown_total(
     return max(total, offset + found), exact
 
 
-def latest_articles(*, edition: str, limit: int = 6) -> list[Article]:
+def latest_articles(*, edition: str, limit: int = 6) -> list[Card]:
     """Return an edition's newest listed public articles (offered when a search finds nothing)."""
-    return list(articles_public(edition=edition)[:limit])
+    return cards_public(edition=edition)[:limit]
 
 
 def edition_counts(

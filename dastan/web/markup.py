@@ -22,7 +22,7 @@ from django.utils.timezone import get_current_timezone, is_aware
 from django.utils.translation import gettext, pgettext
 
 from dastan.content.conf import site_setting
-from dastan.content.selectors import Card, card_of
+from dastan.content.selectors import Card
 from dastan.content.slugs import SlugAddresses, slug_reverse
 from dastan.media import pictures
 from dastan.rendering import clip_text
@@ -93,8 +93,8 @@ def _byline(bylines: Iterable[tuple[str, str]], reverse_slug, by: str, also: str
 class Cards:
     """Draws article cards for one page: the language and limits are read once.
 
-    Every card is drawn from a ``content.selectors.Card`` (the home's are read as rows; an
-    article loaded with ``article_cards`` is turned into one), so drawing runs no query.
+    Every card is drawn from a ``content.selectors.Card``, read as plain rows, so drawing
+    runs no query.
     """
 
     def __init__(self) -> None:
@@ -110,7 +110,7 @@ class Cards:
 
     def card(
         self,
-        article,
+        article: Card,
         *,
         featured: bool = False,
         listed: bool = False,
@@ -119,11 +119,8 @@ class Cards:
     ) -> SafeString:
         """Return one card: the lead card (``featured``), a row of a list (``listed``), else a tile.
 
-        ``article`` is a ``Card`` or an article loaded with ``article_cards``; ``snippet`` (a
-        search result's highlighted text) replaces the teaser.
+        ``snippet`` (a search result's highlighted text) replaces the teaser.
         """
-        if not isinstance(article, Card):
-            article = card_of(article)
         url = conditional_escape(article.get_absolute_url(self.addresses))
         language = article.language
         lang = ""

@@ -1,47 +1,50 @@
 """Cards read as plain rows: the same article as the model shows it, without building one."""
 
+import datetime as dt
+
 import pytest
-from django.db.models.signals import post_init
 from django.utils import translation
 
 from dastan.content import selectors
-from dastan.content.models import Article, ArticleAuthor, Author
-from dastan.content.selectors import Card, card_of, cards_get
+from dastan.content.models import Article
+from dastan.content.selectors import Card, CardImage, CardSection, cards_get
 from dastan.content.slugs import SlugAddresses
-from dastan.media.models import Image
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, library_image
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def built():
-    """Count the model instances of what a card shows as they are built."""
-    made: list[str] = []
-
-    def count(sender, **kwargs) -> None:
-        made.append(sender.__name__)
-
-    models = (Article, ArticleAuthor, Author, Image)
-    for model in models:
-        post_init.connect(count, sender=model)
-    yield made
-    for model in models:
-        post_init.disconnect(count, sender=model)
-
-
 class HomeCardsTests:
-    def test_the_home_builds_no_article_author_or_image_instance(self, built):
+    def test_the_home_builds_no_article_author_or_image_instance(self, models_built):
         section = SectionFactory(in_navigation=True)
         for _ in range(9):
             ArticleFactory(
                 section=section, authors=[AuthorFactory()], featured_image=library_image()
             )
-        built.clear()
+        models_built.clear()
         home = selectors.home_blocks(edition="en")
         cards = [*home["latest"], *(c for _, items in home["blocks"] for c in items)]
         assert len(cards) == 9 and all(type(card) is Card for card in cards)
-        assert built == []
+        assert models_built == []
+
+    def test_listings_and_archives_build_no_article_author_or_image_instance(self, models_built):
+        section = SectionFactory()
+        made = [
+            ArticleFactory(
+                section=section, authors=[AuthorFactory()], featured_image=library_image()
+            )
+            for _ in range(4)
+        ]
+        newest = sorted(made, key=lambda a: (a.published_at, a.pk), reverse=True)
+        first = min(a.published_at for a in made)
+        last = max(a.published_at for a in made)
+        models_built.clear()
+        listed = selectors.articles_in_section(section, edition="en")
+        between = selectors.articles_between(first, last + dt.timedelta(seconds=1), edition="en")
+        assert [c.pk for c in listed[0:10]] == [a.pk for a in newest]
+        assert [c.pk for c in between[1:3]] == [a.pk for a in newest[1:3]]
+        assert (listed.count(), between.count()) == (4, 4)
+        assert models_built == []
 
 
 class CardRowTests:
@@ -50,9 +53,33 @@ class CardRowTests:
         article = ArticleFactory(
             authors=[two, one], featured_image=library_image(), section=SectionFactory()
         )
-        (loaded,) = selectors.article_cards(Article.objects.filter(pk=article.pk))
-        assert cards_get([article.pk])[article.pk] == card_of(loaded)
-        assert card_of(loaded).bylines == ((two.name, two.slug), (one.name, one.slug))
+        loaded = Article.objects.get(pk=article.pk)
+        section, image = loaded.section, loaded.featured_image
+        assert cards_get([article.pk])[article.pk] == Card(
+            pk=loaded.pk,
+            title=loaded.title,
+            slug=loaded.slug,
+            teaser=loaded.teaser,
+            published_at=loaded.published_at,
+            language=loaded.language,
+            section=CardSection(section.name, section.names, section.slug),
+            image=CardImage(image.sha256, image.width, image.height, image.format, image.alt_text),
+            bylines=((two.name, two.slug), (one.name, one.slug)),
+        )
+
+    def test_a_card_list_pages_in_its_querys_order(self):
+        articles = [ArticleFactory() for _ in range(5)]
+        ordered = Article.objects.filter(pk__in=[a.pk for a in articles]).order_by("-pk")
+        cards = selectors.CardList(ordered)
+        assert cards.count() == 5
+        assert [c.pk for c in cards[1:4]] == sorted((a.pk for a in articles), reverse=True)[1:4]
+        assert cards[5:10] == []
+
+    def test_cards_come_paired_with_the_other_fields_asked_for(self):
+        article = ArticleFactory(standfirst="Why it matters")
+        ((card, also),) = selectors.cards_of(Article.objects.filter(pk=article.pk), "standfirst")
+        assert card == cards_get([article.pk])[article.pk]
+        assert also == ("Why it matters",)
 
     def test_the_row_cards_address_is_the_models_in_both_editions(self):
         articles = [

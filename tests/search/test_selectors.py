@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dastan.content.models import Article
 from dastan.search import selectors
 from dastan.search.backends.base import Filters, Results
 from dastan.search.query import parse
@@ -75,3 +76,26 @@ class ShownTotalTests:
         first = page(1)
         assert first.exact and not first.sections_exact
         assert first.sections == [(article.section, 1)]
+
+
+@pytest.mark.django_db
+class ResultTests:
+    def test_results_keep_the_backends_order_and_leave_out_what_is_not_public(
+        self, answer, models_built
+    ):
+        """Cards come as rows in ranking order; an article unpublished since is left out."""
+        first, gone, last = ArticleFactory.create_batch(3)
+        Article.objects.filter(pk=gone.pk).update(status=Article.Status.DRAFT)
+        answer(ids=[last.pk, gone.pk, first.pk], total=3, exact=True)
+        models_built.clear()
+        found = page(1)
+        assert [r.card.pk for r in found] == [last.pk, first.pk]
+        assert [r.card.title for r in found] == [last.title, first.title]
+        assert models_built == []
+
+    def test_a_snippet_marks_the_words_searched_in_the_body(self, answer):
+        article = ArticleFactory(body="<p>The supreme <b>court</b> ruled on Tuesday.</p>")
+        answer(ids=[article.pk], total=1, exact=True)
+        (result,) = page(1)
+        assert "<mark>court</mark>" in result.snippet
+        assert "<b>" not in result.snippet

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from lxml import html
 
 from dastan.content.models import Article
-from dastan.content.selectors import article_cards, bylines_of
+from dastan.content.selectors import bylines_of, cards_get
 from dastan.web.markup import Cards, byline_html
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, library_image
 
@@ -18,8 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def card_of(article: Article, **options) -> html.HtmlElement:
-    (loaded,) = article_cards(Article.objects.filter(pk=article.pk))
-    return html.fragment_fromstring(Cards().card(loaded, **options))
+    return html.fragment_fromstring(Cards().card(cards_get([article.pk])[article.pk], **options))
 
 
 class CardTests:
@@ -58,9 +57,7 @@ class CardTests:
     @settings(max_examples=40, deadline=None)
     @given(title=st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=80))
     def test_any_title_comes_back_as_the_cards_text(self, title):
-        article = ArticleFactory(title=title)
-        (loaded,) = article_cards(Article.objects.filter(pk=article.pk))
-        card = html.fragment_fromstring(Cards().card(loaded))
+        card = card_of(ArticleFactory(title=title))
         assert card.xpath("h3/a")[0].text_content() == title
 
     def test_a_search_snippet_keeps_its_marks_and_replaces_the_teaser(self):
