@@ -52,6 +52,15 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """End every test in the default language: a request to /ru/ leaves Russian active."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def models_built():
     """Record the model name of every article, byline, author or image built while it lasts.

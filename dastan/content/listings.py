@@ -3,7 +3,8 @@
 An article's entries are rebuilt from its own rows whenever it or one of its links changes
 (the same signals that keep the search index exact; bulk writes send ``articles_changed``).
 Whether an entry is public *now* is decided when the page is read (``published_at`` against
-the clock), so a scheduled story goes live on time without any write.
+the clock), so a scheduled story goes live on time without any write. The same writes copy
+the article's edition and publication time onto its corrections, for the corrections page.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dastan.content.models import (
     Article,
     ArticleAuthor,
     Author,
+    Correction,
     ListingEntry,
     Place,
     Section,
@@ -74,6 +76,19 @@ def listings_sync(article_ids: Iterable[int]) -> None:
                 f"DELETE FROM {ListingEntry._meta.db_table} WHERE article_id IN ({marks})", chunk
             )
             cursor.execute(_entries_sql(marks), chunk * 6)
+            cursor.execute(_corrections_sql(marks), chunk)
+
+
+def _corrections_sql(marks: str) -> str:
+    """Return the UPDATE copying their article's edition and publication onto its corrections."""
+    article = Article._meta.db_table
+    return (
+        f"UPDATE {Correction._meta.db_table} SET "
+        f"language = (SELECT a.language FROM {article} a WHERE a.id = article_id), "
+        f"public_from = (SELECT CASE WHEN a.status IN ('published', 'scheduled') "
+        f"THEN a.published_at END FROM {article} a WHERE a.id = article_id) "
+        f"WHERE article_id IN ({marks})"
+    )
 
 
 def listings_rebuild() -> None:
@@ -125,6 +140,11 @@ def _reverse_field(through, instance) -> str:
     raise LookupError(through)
 
 
+def _on_correction_saved(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        listings_sync([instance.article_id])
+
+
 def _on_byline_changed(sender, instance, raw=False, origin=None, **kwargs) -> None:
     # A byline deleted with its article: writing entries again would point at a deleted row.
     if raw or isinstance(origin, Article) or getattr(origin, "model", None) is Article:
@@ -170,6 +190,7 @@ def connect() -> None:
     post_save.connect(_on_article_saved, sender=Article, dispatch_uid="listings.saved")
     for through in (Article.tags.through, Article.places.through, Article.sections.through):
         m2m_changed.connect(_on_links_changed, sender=through, dispatch_uid=f"listings.{through}")
+    post_save.connect(_on_correction_saved, sender=Correction, dispatch_uid="listings.correction")
     post_save.connect(_on_byline_changed, sender=ArticleAuthor, dispatch_uid="listings.byline")
     post_delete.connect(
         _on_byline_changed, sender=ArticleAuthor, dispatch_uid="listings.byline_deleted"

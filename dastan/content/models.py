@@ -524,9 +524,20 @@ class Correction(models.Model):
     )
     text = models.TextField(verbose_name=_("text"))
     created_at = CalendarSafeDateTimeField(default=timezone.now, verbose_name=_("created at"))
+    # Derived from the article, kept exact by ``content.listings`` on every write: the
+    # corrections page walks and counts one edition's index range instead of checking every
+    # correction's article (issue #15). ``public_from`` is the article's publication time while
+    # it is published or scheduled, else empty.
+    language = models.CharField(max_length=5, blank=True, editable=False)
+    public_from = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["language", "created_at", "public_from"], name="correction_edition_newest"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.article}"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone, translation
 
 from dastan.content.listings import listing_key
@@ -443,13 +443,17 @@ def article_preview_get(*, pk: int) -> Article | None:
     )
 
 
-def corrections_public(*, edition: str) -> QuerySet[Correction]:
-    """Return corrections on an edition's public articles, newest first."""
-    # Checked per correction by the article's key: an IN over every public article of the
-    # edition made counting the page a read of the whole archive (issue #15).
-    public = Article.objects.public().filter(language=edition, pk=OuterRef("article_id"))
+def corrections_public(*, edition: str, now: dt.datetime | None = None) -> QuerySet[Correction]:
+    """Return corrections on an edition's public articles, newest first.
+
+    Each correction carries its article's edition and publication time (``content.listings``
+    keeps them exact), so counting and paging read one range of an index: checking each
+    correction's article walked every correction ever made (issue #15).
+    """
     return (
-        Correction.objects.filter(Exists(public)).select_related("article").order_by("-created_at")
+        Correction.objects.filter(language=edition, public_from__lte=now or timezone.now())
+        .select_related("article")
+        .order_by("-created_at")
     )
 
 

@@ -10,11 +10,12 @@ from hypothesis.extra.django import TestCase
 
 from dastan.content import services
 from dastan.content.listings import listing_key, listings_rebuild
-from dastan.content.models import Article, ListingEntry, Place
-from dastan.content.selectors import Listing
+from dastan.content.models import Article, Correction, ListingEntry, Place
+from dastan.content.selectors import Listing, corrections_public
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
+    CorrectionFactory,
     PlaceFactory,
     SectionFactory,
     TagFactory,
@@ -30,9 +31,15 @@ def listed(obj, *, edition: str = "en", now: dt.datetime | None = None) -> list[
 
 
 def entries() -> set[tuple]:
+    """Return every derived row: the listing entries and what each correction copies."""
     return set(
         ListingEntry.objects.values_list("listing", "article_id", "language", "published_at")
-    )
+    ) | set(Correction.objects.values_list("pk", "article_id", "language", "public_from"))
+
+
+def corrected(*, edition: str = "en", now: dt.datetime | None = None) -> list[int]:
+    """Return the ids the corrections page of ``edition`` shows, newest first."""
+    return list(corrections_public(edition=edition, now=now).values_list("pk", flat=True))
 
 
 class ListingEntryTests:
@@ -149,6 +156,41 @@ class ListingEntryTests:
         assert [a.pk for a in listing[2:5]] == ids[2:5]
 
 
+class CorrectionsPageTests:
+    def test_each_edition_shows_the_corrections_of_its_public_articles(self):
+        english = CorrectionFactory()
+        russian = CorrectionFactory(article=ArticleFactory(language="ru"))
+        CorrectionFactory(article=ArticleFactory(status=Article.Status.DRAFT, published_at=None))
+        assert corrected() == [english.pk]
+        assert corrected(edition="ru") == [russian.pk]
+
+    def test_unpublish_and_publish_again(self):
+        correction = CorrectionFactory()
+        services.article_unpublish(correction.article)
+        assert corrected() == []
+        services.article_publish(correction.article)
+        assert corrected() == [correction.pk]
+
+    def test_an_article_moved_to_the_other_edition_takes_its_corrections(self):
+        correction = CorrectionFactory()
+        article = correction.article
+        article.language = "ru"
+        services.article_save(article)
+        assert (corrected(), corrected(edition="ru")) == ([], [correction.pk])
+
+    def test_a_scheduled_articles_correction_appears_when_its_time_comes(self):
+        when = timezone.now() + dt.timedelta(hours=2)
+        correction = CorrectionFactory()
+        services.article_schedule(correction.article, at=when)
+        assert corrected() == []
+        assert corrected(now=when + dt.timedelta(seconds=1)) == [correction.pk]
+
+    def test_the_page_is_newest_first(self):
+        now = timezone.now()
+        made = [CorrectionFactory(created_at=now - dt.timedelta(hours=h)) for h in (3, 1, 2)]
+        assert corrected() == [made[1].pk, made[2].pk, made[0].pk]
+
+
 class ListingRebuildTests(TestCase):
     """Whatever the writes, the maintained entries equal a rebuild from the rows."""
 
@@ -156,7 +198,9 @@ class ListingRebuildTests(TestCase):
     @given(
         steps=st.lists(
             st.tuples(
-                st.sampled_from(["publish", "unpublish", "refile", "tag", "untag", "delete"]),
+                st.sampled_from(
+                    ["publish", "unpublish", "refile", "tag", "untag", "correct", "delete"]
+                ),
                 st.integers(0, 4),
             ),
             max_size=12,
@@ -181,6 +225,8 @@ class ListingRebuildTests(TestCase):
                 article.tags.add(tag)
             elif action == "untag":
                 article.tags.remove(tag)
+            elif action == "correct":
+                CorrectionFactory(article=article)
             else:
                 article.delete()
         maintained = entries()

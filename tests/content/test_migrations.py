@@ -1,0 +1,42 @@
+"""The corrections made before their article's edition was copied onto them get it."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+BEFORE = [("content", "0014_featured_image_library")]
+AFTER = [("content", "0015_correction_edition")]
+
+
+@pytest.mark.django_db(transaction=True)
+class CorrectionEditionMigrationTests:
+    def test_corrections_take_their_articles_edition_and_publication(self):
+        executor = MigrationExecutor(connection)
+        executor.migrate(BEFORE)
+        old = executor.loader.project_state(BEFORE).apps
+        Article = old.get_model("content", "Article")
+        Correction = old.get_model("content", "Correction")
+        when = timezone.now() - dt.timedelta(days=1)
+        common = {"body": "", "teaser": "", "published_at": when}
+        public = Article.objects.create(title="A", slug="a", status="published", **common)
+        draft = Article.objects.create(title="B", slug="b", status="draft", **common)
+        russian = Article.objects.create(
+            title="Novosti", slug="v", status="scheduled", language="ru", **common
+        )
+        made = [Correction.objects.create(article=a, text="Fix") for a in (public, draft, russian)]
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(AFTER)
+        Correction = executor.loader.project_state(AFTER).apps.get_model("content", "Correction")
+        copied = {c.pk: (c.language, c.public_from) for c in Correction.objects.all()}
+        assert copied == {
+            made[0].pk: ("en", when),
+            made[1].pk: ("en", None),
+            made[2].pk: ("ru", when),
+        }
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
