@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
+from django.db import connection
+
 from dastan.content.models import Article, ArticleAuthor, Place
 from dastan.content.signals import ArticleWritten
 from dastan.search.backends.base import Document
@@ -14,38 +16,78 @@ INDEXED_STATUSES = (Article.Status.PUBLISHED, Article.Status.SCHEDULED)
 _FIELDS = ("id", "title", "standfirst", "body", "published_at", "language", "section_id")
 
 
+def _quoted(model, column: str = "") -> str:
+    name = connection.ops.quote_name
+    return name(model._meta.db_table) + (f".{name(column)}" if column else "")
+
+
 def _links(rows: list[tuple], *, dense: bool) -> dict[str, dict[int, list[int]]]:
     """Return ``{kind: {article_id: [linked ids]}}`` for the articles of ``rows``.
 
     ``dense`` rows are every indexable article of an id range: their links are
-    read by range, which costs the ORM far less than an ``IN`` of 2,000 ids
-    (half the time of ``dastan search check``, measured); links of articles
-    in the range but not in ``rows`` are read and never used.
+    read by range (half the time of ``dastan search check`` with an ``IN`` of
+    2,000 ids, measured); links of articles in the range but not in ``rows``
+    are read and never used. Plain SQL: the ORM prepared each id of an ``IN``
+    one by one, a third of a rebuild worker's reading (see ``_article_rows``).
     """
     ids = [row[0] for row in rows]
     if dense:
-        wanted = {"article_id__gte": ids[0], "article_id__lte": ids[-1]}
+        where, params = "BETWEEN %s AND %s", [ids[0], ids[-1]]
     else:
-        wanted = {"article_id__in": ids}
+        where, params = f"IN ({', '.join(['%s'] * len(ids))})", ids
     found: dict[str, dict[int, list[int]]] = {k: defaultdict(list) for k in ("s", "t", "p", "a")}
-    for kind, through, column in (
-        ("s", Article.sections.through, "section_id"),
-        ("t", Article.tags.through, "tag_id"),
-    ):
-        for article_id, other in through.objects.filter(**wanted).values_list("article_id", column):
-            found[kind][article_id].append(other)
-    # A place's country is indexed with it, so that filtering by a country finds
-    # articles about its cities, as the country's place page lists them.
-    for article_id, place_id, country_id in Article.places.through.objects.filter(
-        **wanted
-    ).values_list("article_id", "place_id", "place__country_id"):
-        found["p"][article_id].append(place_id)
-        if country_id:
-            found["p"][article_id].append(country_id)
-    for article_id, author_id in ArticleAuthor.objects.filter(**wanted).values_list(
-        "article_id", "author_id"
-    ):
-        found["a"][article_id].append(author_id)
+    sections, tags = Article.sections.through, Article.tags.through
+    places = Article.places.through
+    queries = (
+        ("s", f"SELECT article_id, section_id FROM {_quoted(sections)}"),
+        ("t", f"SELECT article_id, tag_id FROM {_quoted(tags)}"),
+        # A place's country is indexed with it, so that filtering by a country finds
+        # articles about its cities, as the country's place page lists them.
+        (
+            "p",
+            f"SELECT article_id, place_id, {_quoted(Place, 'country_id')} FROM {_quoted(places)} "
+            f"JOIN {_quoted(Place)} ON {_quoted(Place, 'id')} = {_quoted(places, 'place_id')}",
+        ),
+        ("a", f"SELECT article_id, author_id FROM {_quoted(ArticleAuthor)}"),
+    )
+    with connection.cursor() as cursor:
+        for kind, select in queries:
+            cursor.execute(f"{select} WHERE article_id {where}", params)
+            linked = found[kind]
+            for article_id, other, *country in cursor.fetchall():
+                linked[article_id].append(other)
+                if country and country[0]:
+                    linked[article_id].append(country[0])
+    return found
+
+
+def _article_rows(ids: list[int]) -> list[tuple]:
+    """Return ``_FIELDS`` of those of ``ids`` that are indexable, read with a plain cursor.
+
+    ``QuerySet.filter(id__in=...)`` prepared each of a batch's 500 ids one by
+    one, and with the links that was most of a rebuild worker's reading
+    (0.6 s of CPU per 10,000 harness articles; 0.2 s this way, measured).
+    The publication time goes through the same converters as the ORM's.
+    """
+    field = Article._meta.get_field("published_at")
+    column = field.get_col(Article._meta.db_table)
+    converters = [*connection.ops.get_db_converters(column), *field.get_db_converters(connection)]
+    names = ", ".join(
+        connection.ops.quote_name(Article._meta.get_field(name).column) for name in _FIELDS
+    )
+    statuses = [str(status.value) for status in INDEXED_STATUSES]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {names} FROM {_quoted(Article)} WHERE id IN ({', '.join(['%s'] * len(ids))}) "
+            f"AND status IN ({', '.join(['%s'] * len(statuses))}) AND published_at IS NOT NULL",
+            [*ids, *statuses],
+        )
+        rows = cursor.fetchall()
+    found = []
+    for pk, title, standfirst, body, when, language, section_id in rows:
+        for convert in converters:
+            when = convert(when, column, connection)
+        found.append((pk, title, standfirst, body, when, language, section_id))
     return found
 
 
@@ -89,8 +131,7 @@ def documents_for(article_ids: Iterable[int]) -> tuple[list[Document], list[int]
     docs: list[Document] = []
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        rows = list(indexable().filter(id__in=chunk).order_by().values_list(*_FIELDS))
-        docs.extend(_documents(rows))
+        docs.extend(_documents(_article_rows(chunk)))
     kept = {d.article_id for d in docs}
     return docs, [i for i in ids if i not in kept]
 

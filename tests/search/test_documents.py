@@ -68,3 +68,31 @@ class DocumentsWrittenTests:
         docs, _ = documents_written(written)
         assert docs == documents_for([article_id])[0]
         assert docs[0].title == "Som slips" and len(docs[0].author_ids) == 2
+
+
+class DocumentsForTests:
+    def test_the_documents_hold_what_is_stored(self, django_assert_num_queries):
+        """An article's text, time, edition and links are read in five statements a batch."""
+        country = PlaceFactory(name="Kazakhstan", kind=Place.Kind.COUNTRY)
+        PlaceFactory(name="Almaty", country=country)
+        result = articles_upsert([record("a", places=["Almaty"]), record("b", language="ru")])
+        with django_assert_num_queries(5):
+            docs, gone = documents_for(sorted(result.created))
+        assert gone == []
+        by_slug = {slug: d for d in docs for slug, pk in result.ids.items() if pk == d.article_id}
+        first = by_slug["a"]
+        assert first.published_at == WHEN and first.published_at.tzinfo is not None
+        assert (first.title, first.standfirst) == ("Som steadies a", "Markets")
+        assert first.language == "en"
+        assert first.body == "<p>The som held steady.</p>"
+        assert len(first.section_ids) == 2 and first.section_id in first.section_ids
+        assert len(first.tag_ids) == 2 and len(first.author_ids) == 2
+        assert country.pk in first.place_ids and len(first.place_ids) == 2
+        assert by_slug["b"].language == "ru"
+
+    def test_articles_that_cannot_be_public_must_leave(self):
+        """A draft, an article without a date and an unknown id are not documents."""
+        result = articles_upsert([record("a"), record("b", status="draft")])
+        docs, gone = documents_for([result.ids["a"], result.ids["b"], 999_999])
+        assert [d.article_id for d in docs] == [result.ids["a"]]
+        assert gone == [result.ids["b"], 999_999]
