@@ -13,7 +13,16 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import (
+    DateTimeField,
+    Exists,
+    F,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Value,
+)
 from django.utils import timezone, translation
 
 from dastan.content.listings import listing_key
@@ -30,6 +39,7 @@ from dastan.content.models import (
     name_in,
 )
 from dastan.content.slugs import SlugAddresses, slug_reverse
+from dastan.content.statements import Statement
 from dastan.media.models import Image
 
 CARD_FIELDS = (
@@ -388,16 +398,13 @@ def article_translations(article: Article) -> list[Article]:
 
 
 def article_public_get(*, slug: str) -> Article | None:
-    """Return the public article with ``slug`` and everything its page shows, or None."""
+    """Return the public article with ``slug``, its section and image; or None.
+
+    What else its page shows comes from ``article_relations`` (one more query).
+    """
     return (
         Article.objects.public()
         .select_related("section", "featured_image")
-        .prefetch_related(
-            Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
-            "tags",
-            "places",
-            "corrections",
-        )
         .filter(slug=slug)
         .first()
     )
@@ -405,16 +412,115 @@ def article_public_get(*, slug: str) -> Article | None:
 
 def article_preview_get(*, pk: int) -> Article | None:
     """Return any article by id, public or not, for an editor's preview."""
+    return Article.objects.select_related("section", "featured_image").filter(pk=pk).first()
+
+
+@dataclass(frozen=True, slots=True)
+class Chip:
+    """A tag or place as an article page links it, read as a plain row."""
+
+    name: str
+    names: dict
+    slug: str
+    route: str
+
+    @property
+    def local_name(self) -> str:
+        return name_in(self.name, self.names, translation.get_language() or settings.LANGUAGE_CODE)
+
+    def get_absolute_url(self) -> str:
+        return slug_reverse(self.route, self.slug)
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionNote:
+    """A correction as an article page lists it."""
+
+    kind: str
+    text: str
+    created_at: dt.datetime
+
+    def get_kind_display(self) -> str:
+        """Return the kind's label in the active language, as the model's method does."""
+        return str(dict(Correction.Kind.choices).get(self.kind, self.kind))
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRelations:
+    """What an article page shows beside the article's own row.
+
+    ``bylines`` are ``(name, slug)`` of the authors in byline order; tags and places by
+    name; corrections newest first.
+    """
+
+    bylines: tuple[tuple[str, str], ...]
+    tags: tuple[Chip, ...]
+    places: tuple[Chip, ...]
+    corrections: tuple[CorrectionNote, ...]
+
+
+_RELATION_COLUMNS = ("r_kind", "r_rank", "r_name", "r_names", "r_slug", "r_at")
+
+
+def _relation_rows(queryset: QuerySet, kind: str, **columns) -> QuerySet:
     return (
-        Article.objects.select_related("section", "featured_image")
-        .prefetch_related(
-            Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
-            "tags",
-            "places",
-            "corrections",
-        )
-        .filter(pk=pk)
-        .first()
+        queryset.annotate(r_kind=Value(kind), **columns).values_list(*_RELATION_COLUMNS).order_by()
+    )
+
+
+def _relations_query(article_id: int) -> QuerySet:
+    no_names = Value(None, output_field=JSONField())
+    no_time = Value(None, output_field=DateTimeField())
+    # The corrections come first: the statement's columns take their types from it.
+    corrections = _relation_rows(
+        Correction.objects.filter(article_id=article_id),
+        "c",
+        r_rank=Value(0),
+        r_name=F("text"),
+        r_names=no_names,
+        r_slug=F("kind"),
+        r_at=F("created_at"),
+    )
+    bylines = _relation_rows(
+        ArticleAuthor.objects.filter(article_id=article_id),
+        "b",
+        r_rank=F("position"),
+        r_name=F("author__name"),
+        r_names=no_names,
+        r_slug=F("author__slug"),
+        r_at=no_time,
+    )
+    named = {"r_rank": Value(0), "r_name": F("name"), "r_names": F("names"), "r_slug": F("slug")}
+    tags = _relation_rows(Tag.objects.filter(articles=article_id), "t", **named, r_at=no_time)
+    places = _relation_rows(Place.objects.filter(articles=article_id), "p", **named, r_at=no_time)
+    return corrections.union(bylines, tags, places, all=True).order_by(
+        "r_kind", "r_rank", "-r_at", "r_name"
+    )
+
+
+_RELATIONS = Statement(_relations_query)
+
+
+def article_relations(article_id: int) -> ArticleRelations:
+    """Return the bylines, tags, places and corrections of an article, in one query.
+
+    Four prefetches of model instances cost some 2.6 ms of each cold article page, most
+    of it compiling their SQL; this statement is compiled once (issue #15).
+    """
+    found: dict[str, list] = {"b": [], "t": [], "p": [], "c": []}
+    for kind, _, name, names, slug, at in _RELATIONS.rows(article_id):
+        if kind == "b":
+            found[kind].append((name, slug))
+        elif kind == "c":
+            found[kind].append(CorrectionNote(kind=slug, text=name, created_at=at))
+        else:
+            route = "web:tag" if kind == "t" else "web:place"
+            found[kind].append(Chip(name, names if isinstance(names, dict) else {}, slug, route))
+    return ArticleRelations(
+        bylines=tuple(found["b"]),
+        tags=tuple(found["t"]),
+        places=tuple(found["p"]),
+        corrections=tuple(found["c"]),
     )
 
 

@@ -1,15 +1,25 @@
 """Cards read as plain rows: the same article as the model shows it, without building one."""
 
+import datetime as dt
+
 import pytest
 from django.db.models.signals import post_init
-from django.utils import translation
+from django.utils import timezone, translation
 
 from dastan.content import selectors
-from dastan.content.models import Article, ArticleAuthor, Author
-from dastan.content.selectors import Card, card_of, cards_get
+from dastan.content.models import Article, ArticleAuthor, Author, Correction
+from dastan.content.selectors import Card, article_relations, card_of, cards_get
 from dastan.content.slugs import SlugAddresses
 from dastan.media.models import Image
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, library_image
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CorrectionFactory,
+    PlaceFactory,
+    SectionFactory,
+    TagFactory,
+    library_image,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +82,43 @@ class CardRowTests:
                     assert cards[article.pk].get_absolute_url() == expected
                     assert cards[article.pk].get_absolute_url(addresses) == expected
         assert cards[articles[1].pk].get_absolute_url().startswith("/ru/")
+
+
+class ArticleRelationsTests:
+    """An article page's bylines, tags, places and corrections, read as rows in one query."""
+
+    def test_each_relation_comes_in_the_order_the_page_shows_it(self, django_assert_num_queries):
+        aida, bek, zed = (AuthorFactory(name=n) for n in ("Aida", "Bek", "Zed"))
+        tags = [TagFactory(name=n, names={"ru": n.upper()}) for n in ("zebra", "Apple", "mango")]
+        places = [PlaceFactory(name=n) for n in ("Osh", "Almaty")]
+        item = ArticleFactory(authors=[zed, aida, bek], tags=tags, places=places)
+        now = timezone.now()
+        for days, kind in ((3, "update"), (1, "correction"), (2, "clarification")):
+            note = CorrectionFactory(article=item, kind=kind, text=f"{kind} text")
+            Correction.objects.filter(pk=note.pk).update(created_at=now - dt.timedelta(days=days))
+        with django_assert_num_queries(1):
+            relations = article_relations(item.pk)
+        assert relations.bylines == (("Zed", zed.slug), ("Aida", aida.slug), ("Bek", bek.slug))
+        by_name = sorted(tags, key=lambda t: t.name)
+        assert [t.slug for t in relations.tags] == [t.slug for t in by_name]
+        assert [t.get_absolute_url() for t in relations.tags] == [
+            t.get_absolute_url() for t in by_name
+        ]
+        with translation.override("ru"):
+            assert [t.local_name for t in relations.tags] == [t.local_name for t in by_name]
+        assert [p.get_absolute_url() for p in relations.places] == ["/place/almaty/", "/place/osh/"]
+        assert [c.kind for c in relations.corrections] == ["correction", "clarification", "update"]
+        first = relations.corrections[0]
+        assert first.get_kind_display() == "Correction"
+        assert first.created_at == Correction.objects.get(kind="correction").created_at
+        with translation.override("ru"):
+            assert first.get_kind_display() == Correction(kind="correction").get_kind_display()
+
+    def test_an_article_without_relations_has_none(self):
+        item = ArticleFactory()
+        ArticleAuthor.objects.filter(article=item).delete()
+        other = ArticleFactory(tags=[TagFactory()])
+        CorrectionFactory(article=other)
+        relations = article_relations(item.pk)
+        assert relations.bylines == relations.tags == relations.places == ()
+        assert relations.corrections == ()

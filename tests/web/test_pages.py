@@ -197,6 +197,25 @@ class HomeQueryTests:
 
 
 class ArticlePageTests:
+    def test_a_cold_article_reads_its_relations_in_one_query(self, client):
+        """The article's row, then its bylines, tags, places and corrections together."""
+        item = ArticleFactory(
+            authors=[AuthorFactory(), AuthorFactory()],
+            tags=[TagFactory(name="water")],
+            places=[PlaceFactory(name="Osh")],
+        )
+        CorrectionFactory(article=item)
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(item.get_absolute_url())
+        assert response.status_code == 200
+        related = ("content_articleauthor", "content_tag", "content_place", "content_correction")
+        reads = [q["sql"] for q in ctx.captured_queries if any(t in q["sql"] for t in related)]
+        assert len(reads) == 1
+        assert all(table in reads[0] for table in related)
+        html = response.content.decode()
+        assert "water" in html and "Osh" in html and "Corrections and updates" in html
+
     def test_article_renders_sanitised_body(self, client):
         article = ArticleFactory(
             body='<p>Hello</p><script>alert(1)</script><img src="x.jpg" onerror="alert(2)">'

@@ -115,11 +115,13 @@ def article_page(item, *, preview: bool = False) -> dict:
         translations = {t.language: t.get_absolute_url() for t in linked}
         url = item.get_absolute_url()
         translations[edition_code(item.language)] = url
+        relations = selectors.article_relations(item.pk)
         context = {
             "article": item,
+            "relations": relations,
             "body": body_render(item),
             "reading_minutes": reading_time(item.body),
-            "bylines": list(item.bylines.all()),
+            "bylines": relations.bylines,
             "preview": preview,
             "other_editions": [
                 {"edition": e, "url": translations[e.code]}
@@ -134,7 +136,7 @@ def article_page(item, *, preview: bool = False) -> dict:
         "language": item.language,
         "description": item.teaser,
         "noindex": preview,
-        "head": None if preview else article_meta(item),
+        "head": None if preview else article_meta(item, relations),
         "main": main,
         "translations": translations,
         # The articles whose changes this page shows: itself and the translations it links.
