@@ -17,6 +17,7 @@ from django.db.models import (
     DateTimeField,
     Exists,
     F,
+    IntegerField,
     JSONField,
     OuterRef,
     Prefetch,
@@ -306,6 +307,22 @@ def sections_in_navigation() -> list[Section]:
     return list(Section.objects.filter(in_navigation=True, parent__isnull=True))
 
 
+_NAVIGATION = Statement(
+    lambda: Section.objects.filter(in_navigation=True, parent__isnull=True).values_list(
+        "name", "names", "slug"
+    )
+)
+
+
+def navigation_sections() -> list[CardSection]:
+    """Return the navigation's sections as rows, in ``sections_in_navigation``'s order.
+
+    Read on every cold reader page: compiled once (``content.statements``), as building
+    the query cost more than running it (issue #15).
+    """
+    return [CardSection(name, names, slug) for name, names, slug in _NAVIGATION.rows()]
+
+
 def home_blocks(*, edition: str, latest: int = 7, per_section: int = 4) -> dict:
     """Return an edition's home page: its latest articles and a block per navigation section.
 
@@ -498,7 +515,7 @@ def _relations_query(article_id: int) -> QuerySet:
     )
 
 
-_RELATIONS = Statement(_relations_query)
+_RELATIONS = Statement(_relations_query, key=IntegerField())
 
 
 def article_relations(article_id: int) -> ArticleRelations:
@@ -534,30 +551,66 @@ def corrections_public(*, edition: str) -> QuerySet[Correction]:
     )
 
 
+_NEXT_SCHEDULED = Statement(
+    lambda now: Article.objects.filter(status=Article.Status.SCHEDULED, published_at__gt=now)
+    .order_by("published_at")
+    .values_list("published_at")[:1],
+    key=Article._meta.get_field("published_at"),
+)
+
+
 def next_scheduled_at() -> dt.datetime | None:
-    """Return when the next scheduled article goes public, if any is waiting."""
-    return (
-        Article.objects.filter(status=Article.Status.SCHEDULED, published_at__gt=timezone.now())
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
+    """Return when the next scheduled article goes public, if any is waiting.
+
+    Asked by every cached fragment's render: compiled once (``content.statements``).
+    """
+    rows = _NEXT_SCHEDULED.rows(timezone.now())
+    return rows[0][0] if rows else None
 
 
-def articles_breaking(*, edition: str) -> list[Article]:
+@dataclass(frozen=True, slots=True)
+class BreakingStory:
+    """A story flagged as breaking, as the banner shows it."""
+
+    pk: int
+    title: str
+    slug: str
+    language: str
+    published_at: dt.datetime
+    breaking_until: dt.datetime
+
+    def get_absolute_url(self) -> str:
+        return article_address(
+            slug=self.slug, published_at=self.published_at, language=self.language
+        )
+
+
+_BREAKING_FIELDS = ("pk", "title", "slug", "language", "published_at", "breaking_until")
+_BREAKING: dict[str, Statement] = {}
+
+
+def _breaking_statement(edition: str) -> Statement:
+    statement = _BREAKING.get(edition)
+    if statement is None:
+        statement = _BREAKING[edition] = Statement(
+            lambda now: Article.objects.filter(
+                language=edition,
+                breaking_until__gt=now,
+                status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
+                published_at__isnull=False,
+            )
+            .order_by("-published_at", "-pk")
+            .values_list(*_BREAKING_FIELDS),
+            key=Article._meta.get_field("breaking_until"),
+        )
+    return statement
+
+
+def articles_breaking(*, edition: str) -> list[BreakingStory]:
     """Return the edition's flagged stories still breaking: public ones and scheduled ones.
 
-    One query (over the partial index of flagged rows): the banner shows the newest public
+    One query (over the partial index of flagged rows), compiled once per edition: every
+    reader page asks it when the banner is not cached. The banner shows the newest public
     one and holds until it ends or a scheduled one comes due.
     """
-    now = timezone.now()
-    return list(
-        Article.objects.filter(
-            language=edition,
-            breaking_until__gt=now,
-            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
-            published_at__isnull=False,
-        )
-        .order_by("-published_at", "-pk")
-        .only("pk", "title", "slug", "language", "published_at", "breaking_until", "status")
-    )
+    return [BreakingStory(*row) for row in _breaking_statement(edition).rows(timezone.now())]

@@ -2,51 +2,76 @@
 
 A small query on every cold page cost more to compile (Django's ``as_sql``) than to
 run: about a quarter of a cold article page's time (issue #15). A ``Statement`` is
-built from a queryset whose only varying value is one integer key: it is compiled the
-first time with a marker in the key's place, and later runs swap the key into the
-parameters, execute the SQL through the connection's cursor (so query logging and
-``execute_wrapper`` still see it) and convert the rows as the ORM would.
+built from a ``values_list`` queryset whose only varying value is one key (an id, or
+the time a page asks about): it is compiled the first time with a marker in the key's
+place, and later runs swap the key into the parameters, execute the SQL through the
+connection's cursor (so query logging and ``execute_wrapper`` still see it) and
+convert the rows as the ORM would.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import weakref
 from collections.abc import Callable
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import DateTimeField, Field, IntegerField, QuerySet
 
-# Stands for the key while the statement is compiled (no key is negative).
-_MARK = -7_340_033
+# Stand for the key while the statement is compiled: values no query uses of itself.
+_MARKS: dict[type, object] = {
+    IntegerField: -7_340_033,
+    DateTimeField: dt.datetime(1999, 12, 31, 23, 59, 58, 765_431, tzinfo=dt.UTC),
+}
 
 
 class Statement:
-    """A ``values_list`` queryset of one integer key, compiled once per connection."""
+    """A ``values_list`` queryset of one key, compiled once per connection.
 
-    def __init__(self, build: Callable[[int], QuerySet], *, using: str = "default") -> None:
+    ``key`` is the field the key is compared with (its column's type decides how the
+    value is written into the parameters); None for a query without a key.
+    """
+
+    def __init__(
+        self,
+        build: Callable[..., QuerySet],
+        *,
+        key: Field | None = None,
+        using: str = "default",
+    ) -> None:
         self.build = build
+        self.key = key
         self.using = using
         self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-    def rows(self, key: int) -> list[tuple]:
+    def rows(self, key: object = None) -> list[tuple]:
         """Return the rows of the query for ``key``, converted as the ORM converts them."""
         connection = connections[self.using]
         compiled = self._compiled.get(connection)
         if compiled is None:
-            compiled = self._compiled[connection] = self._compile()
+            compiled = self._compiled[connection] = self._compile(connection)
         compiler, sql, params, marks = compiled
-        params = list(params)
-        for position in marks:
-            params[position] = key
+        if marks:
+            params = list(params)
+            value = self.key.get_db_prep_value(key, connection)
+            for position in marks:
+                params[position] = value
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
         return [tuple(row) for row in compiler.results_iter(results=[fetched])]
 
-    def _compile(self) -> tuple:
-        compiler = self.build(_MARK).query.get_compiler(using=self.using)
+    def _compile(self, connection) -> tuple:
+        if self.key is None:
+            queryset, marks = self.build(), []
+        else:
+            mark = _MARKS[next(k for k in _MARKS if isinstance(self.key, k))]
+            queryset = self.build(mark)
+        compiler = queryset.query.get_compiler(using=self.using)
         sql, params = compiler.as_sql()
-        marks = [n for n, p in enumerate(params) if type(p) is int and p == _MARK]
-        if not marks:
-            raise ValueError("the statement's query does not use its key")
+        if self.key is not None:
+            written = self.key.get_db_prep_value(mark, connection)
+            marks = [n for n, p in enumerate(params) if type(p) is type(written) and p == written]
+            if not marks:
+                raise ValueError("the statement's query does not use its key")
         return compiler, sql, tuple(params), marks

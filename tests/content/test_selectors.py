@@ -122,3 +122,48 @@ class ArticleRelationsTests:
         relations = article_relations(item.pk)
         assert relations.bylines == relations.tags == relations.places == ()
         assert relations.corrections == ()
+
+
+class PerPageReadsTests:
+    """The reads every cold reader page makes give what the querysets gave."""
+
+    def test_the_navigation_is_the_sections_in_their_order(self, django_assert_num_queries):
+        SectionFactory(name="Sport", in_navigation=True, position=2)
+        SectionFactory(name="Economy", in_navigation=True, position=1, names={"ru": "Экономика"})
+        SectionFactory(name="Hidden", in_navigation=False)
+        with django_assert_num_queries(1):
+            rows = selectors.navigation_sections()
+        models = selectors.sections_in_navigation()
+        assert [(s.name_in("ru"), s.get_absolute_url()) for s in rows] == [
+            (s.name_in("ru"), s.get_absolute_url()) for s in models
+        ]
+        assert [s.name for s in rows] == ["Economy", "Sport"]
+
+    def test_next_scheduled_at_is_the_nearest_future_scheduled_time(self):
+        now = timezone.now()
+        assert selectors.next_scheduled_at() is None
+        for minutes in (30, 10):
+            ArticleFactory(
+                status=Article.Status.SCHEDULED, published_at=now + dt.timedelta(minutes=minutes)
+            )
+        ArticleFactory(published_at=now + dt.timedelta(minutes=5))
+        assert (
+            selectors.next_scheduled_at()
+            == Article.objects.get(
+                published_at__gt=now + dt.timedelta(minutes=9),
+                published_at__lt=now + dt.timedelta(minutes=11),
+            ).published_at
+        )
+
+    def test_breaking_stories_are_the_editions_flagged_ones_newest_first(self):
+        now = timezone.now()
+        until = now + dt.timedelta(hours=1)
+        old = ArticleFactory(breaking_until=until, published_at=now - dt.timedelta(hours=2))
+        new = ArticleFactory(breaking_until=until, published_at=now - dt.timedelta(hours=1))
+        ArticleFactory(breaking_until=now - dt.timedelta(minutes=1))
+        ArticleFactory(breaking_until=until, language="ru")
+        ArticleFactory(breaking_until=until, status=Article.Status.DRAFT, published_at=None)
+        stories = selectors.articles_breaking(edition="en")
+        assert [s.pk for s in stories] == [new.pk, old.pk]
+        assert stories[0].get_absolute_url() == new.get_absolute_url()
+        assert stories[0].breaking_until == Article.objects.get(pk=new.pk).breaking_until
