@@ -197,6 +197,20 @@ class HomeQueryTests:
 
 
 class ArticlePageTests:
+    def test_a_cached_article_serves_its_head_as_drawn_with_the_page(self, client):
+        """The head's tags are drawn when the page is, not again on each request."""
+        item = ArticleFactory(tags=[TagFactory(name="water")])
+        cache.clear()
+        cold = client.get(item.get_absolute_url())
+        warm = client.get(item.get_absolute_url())
+        drawn = [t.name for t in cold.templates]
+        assert "components/article_meta.html" in drawn and "components/json_ld.html" in drawn
+        again = [t.name for t in warm.templates]
+        assert "components/article_meta.html" not in again
+        assert "components/json_ld.html" not in again
+        assert warm.content == cold.content
+        assert b'<meta property="article:tag" content="water">' in warm.content
+
     def test_a_cold_article_reads_its_relations_in_one_query(self, client):
         """The article's row, then its bylines, tags, places and corrections together."""
         item = ArticleFactory(
