@@ -53,9 +53,8 @@ class Statement:
         compiler, sql, params, marks = compiled
         if marks:
             params = list(params)
-            value = self.key.get_db_prep_value(key, connection)
             for position in marks:
-                params[position] = value
+                params[position] = self._written(params[position], key, connection)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
@@ -71,7 +70,20 @@ class Statement:
         sql, params = compiler.as_sql()
         if self.key is not None:
             written = self.key.get_db_prep_value(mark, connection)
-            marks = [n for n, p in enumerate(params) if type(p) is type(written) and p == written]
+            marks = [
+                n for n, p in enumerate(params) if type(p) is not bool and p in (mark, written)
+            ]
             if not marks:
                 raise ValueError("the statement's query does not use its key")
         return compiler, sql, tuple(params), marks
+
+    def _written(self, compiled: object, key: object, connection) -> object:
+        """Return ``key`` as the compiled query wrote the marker in its place.
+
+        An integer keeps the compiled parameter's type (a plain ``int`` in a lookup, where
+        the field would give psycopg's ``Int4``); a time is written as its column is (a
+        string on SQLite).
+        """
+        if isinstance(compiled, int):
+            return type(compiled)(key)
+        return self.key.get_db_prep_value(key, connection)
