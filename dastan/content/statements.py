@@ -15,7 +15,7 @@ import datetime as dt
 import weakref
 from collections.abc import Callable
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import DateTimeField, Field, IntegerField, QuerySet
 
 # Stand for the key while the statement is compiled: values no query uses of itself.
@@ -37,19 +37,25 @@ class Statement:
         build: Callable[..., QuerySet],
         *,
         key: Field | None = None,
-        using: str = "default",
     ) -> None:
         self.build = build
         self.key = key
-        self.using = using
+        # The queryset's model, once built: the database is the routers' choice for it on
+        # each run (``ops.routers`` sends an anonymous reader's reads to a replica).
+        self.model: type | None = None
         self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def rows(self, key: object = None) -> list[tuple]:
         """Return the rows of the query for ``key``, converted as the ORM converts them."""
-        connection = connections[self.using]
+        queryset = None
+        if self.model is None:
+            queryset = self._queryset()
+            self.model = queryset.model
+        connection = connections[router.db_for_read(self.model)]
         compiled = self._compiled.get(connection)
         if compiled is None:
-            compiled = self._compiled[connection] = self._compile(connection)
+            queryset = queryset if queryset is not None else self._queryset()
+            compiled = self._compiled[connection] = self._compile(queryset, connection)
         compiler, sql, params, marks = compiled
         if marks:
             params = list(params)
@@ -60,15 +66,18 @@ class Statement:
             fetched = cursor.fetchall()
         return [tuple(row) for row in compiler.results_iter(results=[fetched])]
 
-    def _compile(self, connection) -> tuple:
-        if self.key is None:
-            queryset, marks = self.build(), []
-        else:
-            mark = _MARKS[next(k for k in _MARKS if isinstance(self.key, k))]
-            queryset = self.build(mark)
-        compiler = queryset.query.get_compiler(using=self.using)
+    def _mark(self) -> object:
+        return _MARKS[next(kind for kind in _MARKS if isinstance(self.key, kind))]
+
+    def _queryset(self) -> QuerySet:
+        return self.build() if self.key is None else self.build(self._mark())
+
+    def _compile(self, queryset: QuerySet, connection) -> tuple:
+        compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
+        marks: list[int] = []
         if self.key is not None:
+            mark = self._mark()
             written = self.key.get_db_prep_value(mark, connection)
             marks = [
                 n for n, p in enumerate(params) if type(p) is not bool and p in (mark, written)
