@@ -11,8 +11,9 @@ harness's ``gen_corpus.py``) or from this script's own deterministic generator (
 page type, p50/p99 and the SQL query count cold (the cache emptied before every request, so
 every query and template runs) and warm (what a reader gets between two content changes),
 with this process's CPU time beside the wall clock. ``--explain`` prints instead every cold
-query of every page with its time and query plan; ``--profile N`` profiles N cold requests
-of each page (cProfile) and prints where their time went. The bench runs ``migrate`` on the site.
+query of every page with its time and query plan; ``--profile N`` profiles N requests of
+each page in each of ``--modes`` (cProfile; ``--modes warm`` for what a cached page still
+costs) and prints where their time went. The bench runs ``migrate`` on the site.
 """
 
 from __future__ import annotations
@@ -176,19 +177,23 @@ def explain(client, connection, cache, name: str, url: str) -> None:
                 print("     ", " ".join(str(part) for part in row[-1:]))
 
 
-def profile(client, cache, name: str, url: str, requests: int) -> None:
-    """Print the functions that took the most time over ``requests`` cold requests for ``url``."""
+def profile(client, cache, name: str, url: str, requests: int, *, cold: bool) -> None:
+    """Print the functions that took the most time over ``requests`` requests for ``url``.
+
+    Cold empties the cache before each request; warm profiles what a cached page still costs.
+    """
     import cProfile
     import pstats
 
     client.get(url)
     profiler = cProfile.Profile()
     for _ in range(requests):
-        cache.clear()
+        if cold:
+            cache.clear()
         profiler.enable()
         client.get(url)
         profiler.disable()
-    print(f"\n== {name} {url}: {requests} cold requests")
+    print(f"\n== {name} {url}: {requests} {'cold' if cold else 'warm'} requests")
     stats = pstats.Stats(profiler, stream=sys.stdout)
     stats.sort_stats("tottime").print_stats(25)
     stats.sort_stats("cumulative").print_stats(40)
@@ -209,7 +214,7 @@ def main() -> None:
         "--explain", action="store_true", help="Print each cold query, its time and its plan."
     )
     parser.add_argument(
-        "--profile", type=int, metavar="N", help="Profile N cold requests of each page."
+        "--profile", type=int, metavar="N", help="Profile N requests of each page and mode."
     )
     parser.add_argument(
         "--cache",
@@ -270,12 +275,13 @@ def main() -> None:
         for name, url in pages.items():
             explain(client, connection, cache, name, url)
         return
+    modes = [m for m in ("cold", "warm") if m in args.modes.split(",")]
     if args.profile:
         for name, url in pages.items():
-            profile(client, cache, name, url, args.profile)
+            for mode in modes:
+                profile(client, cache, name, url, args.profile, cold=mode == "cold")
         return
 
-    modes = [m for m in ("cold", "warm") if m in args.modes.split(",")]
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
     # CPU is this process's time: with SQLite it holds the queries too, and it moves less
     # than the wall clock when other work shares the machine (not PostgreSQL's server time).

@@ -17,6 +17,8 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from dastan.content.conf import site_setting
+from dastan.content.selectors import ArticleRelations
+from dastan.content.slugs import slug_reverse
 from dastan.editions.addresses import edition_home
 from dastan.editions.conf import edition_code, editions_all
 from dastan.feeds.sitemap_selectors import article_lastmod
@@ -85,11 +87,11 @@ def _images(item) -> tuple[str, list[str]]:
     return "", []
 
 
-def article_meta(item) -> dict[str, Any]:
+def article_meta(item, relations: ArticleRelations) -> dict[str, Any]:
     """Return the head values of a public article: OpenGraph pairs and its JSON-LD.
 
-    Called while the article page is built and cached with it, so it reads the
-    article's relations once per content version.
+    Called while the article page is built and cached with it; ``relations`` are what
+    the page read (``content.selectors.article_relations``), so nothing is read twice.
     """
     code = edition_code(item.language)
     with translation.override(code):
@@ -98,16 +100,14 @@ def article_meta(item) -> dict[str, Any]:
         description = text_clean(item.teaser or item.standfirst, 500)
         image, images = _images(item)
         section = text_clean(item.section.local_name, 120) if item.section else ""
-        tags = [text_clean(t.local_name, 120) for t in item.tags.all()]
+        tags = [text_clean(t.local_name, 120) for t in relations.tags]
         authors = [
             {
                 "@type": "Person",
-                "name": text_clean(a.name, 160),
-                "url": absolute(a.get_absolute_url()),
+                "name": text_clean(name, 160),
+                "url": absolute(slug_reverse("web:author", slug)),
             }
-            # Read as the page's selector loaded them (with their authors): a query of its own
-            # here read every byline a second time on each cold article page (issue #15).
-            for a in (b.author for b in item.bylines.all())
+            for name, slug in relations.bylines
         ]
         home = absolute(edition_home(code))
         crumbs = [(text_clean(site_setting("NAME")), home)]

@@ -8,13 +8,13 @@ from django.utils.functional import SimpleLazyObject
 
 from dastan.content.conf import site_setting
 from dastan.content.models import Section
-from dastan.content.selectors import sections_in_navigation
+from dastan.content.selectors import CardSection, navigation_sections
 from dastan.editions.addresses import edition_current
 
 NAVIGATION_CACHE_KEY = "web:navigation"
 
 
-def navigation_links(sections: list[Section], edition: str) -> list[tuple[str, str]]:
+def navigation_links(sections: list[Section | CardSection], edition: str) -> list[tuple[str, str]]:
     """Return the navigation's ``(name, address)`` of ``sections`` in ``edition``."""
     return [(s.name_in(edition), s.get_absolute_url()) for s in sections]
 
@@ -24,7 +24,7 @@ def navigation_cached(edition: str) -> list[tuple[str, str]]:
     key = f"{NAVIGATION_CACHE_KEY}:{edition}"
     navigation = cache.get(key)
     if navigation is None:
-        navigation = navigation_links(sections_in_navigation(), edition)
+        navigation = navigation_links(navigation_sections(), edition)
         cache.set(key, navigation, 60)
     return navigation
 

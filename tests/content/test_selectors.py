@@ -3,13 +3,21 @@
 import datetime as dt
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from dastan.content import selectors
-from dastan.content.models import Article
-from dastan.content.selectors import Card, CardImage, CardSection, cards_get
+from dastan.content.models import Article, ArticleAuthor, Correction
+from dastan.content.selectors import Card, CardImage, CardSection, article_relations, cards_get
 from dastan.content.slugs import SlugAddresses
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, library_image
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CorrectionFactory,
+    PlaceFactory,
+    SectionFactory,
+    TagFactory,
+    library_image,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +107,88 @@ class CardRowTests:
                     assert cards[article.pk].get_absolute_url() == expected
                     assert cards[article.pk].get_absolute_url(addresses) == expected
         assert cards[articles[1].pk].get_absolute_url().startswith("/ru/")
+
+
+class ArticleRelationsTests:
+    """An article page's bylines, tags, places and corrections, read as rows in one query."""
+
+    def test_each_relation_comes_in_the_order_the_page_shows_it(self, django_assert_num_queries):
+        aida, bek, zed = (AuthorFactory(name=n) for n in ("Aida", "Bek", "Zed"))
+        tags = [TagFactory(name=n, names={"ru": n.upper()}) for n in ("zebra", "Apple", "mango")]
+        places = [PlaceFactory(name=n) for n in ("Osh", "Almaty")]
+        item = ArticleFactory(authors=[zed, aida, bek], tags=tags, places=places)
+        now = timezone.now()
+        for days, kind in ((3, "update"), (1, "correction"), (2, "clarification")):
+            note = CorrectionFactory(article=item, kind=kind, text=f"{kind} text")
+            Correction.objects.filter(pk=note.pk).update(created_at=now - dt.timedelta(days=days))
+        with django_assert_num_queries(1):
+            relations = article_relations(item.pk)
+        assert relations.bylines == (("Zed", zed.slug), ("Aida", aida.slug), ("Bek", bek.slug))
+        by_name = sorted(tags, key=lambda t: t.name)
+        assert [t.slug for t in relations.tags] == [t.slug for t in by_name]
+        assert [t.get_absolute_url() for t in relations.tags] == [
+            t.get_absolute_url() for t in by_name
+        ]
+        with translation.override("ru"):
+            assert [t.local_name for t in relations.tags] == [t.local_name for t in by_name]
+        assert [p.get_absolute_url() for p in relations.places] == ["/place/almaty/", "/place/osh/"]
+        assert [c.kind for c in relations.corrections] == ["correction", "clarification", "update"]
+        first = relations.corrections[0]
+        assert first.get_kind_display() == "Correction"
+        assert first.created_at == Correction.objects.get(kind="correction").created_at
+        with translation.override("ru"):
+            assert first.get_kind_display() == Correction(kind="correction").get_kind_display()
+
+    def test_an_article_without_relations_has_none(self):
+        item = ArticleFactory()
+        ArticleAuthor.objects.filter(article=item).delete()
+        other = ArticleFactory(tags=[TagFactory()])
+        CorrectionFactory(article=other)
+        relations = article_relations(item.pk)
+        assert relations.bylines == relations.tags == relations.places == ()
+        assert relations.corrections == ()
+
+
+class PerPageReadsTests:
+    """The reads every cold reader page makes give what the querysets gave."""
+
+    def test_the_navigation_is_the_sections_in_their_order(self, django_assert_num_queries):
+        SectionFactory(name="Sport", in_navigation=True, position=2)
+        SectionFactory(name="Economy", in_navigation=True, position=1, names={"ru": "Экономика"})
+        SectionFactory(name="Hidden", in_navigation=False)
+        with django_assert_num_queries(1):
+            rows = selectors.navigation_sections()
+        models = selectors.sections_in_navigation()
+        assert [(s.name_in("ru"), s.get_absolute_url()) for s in rows] == [
+            (s.name_in("ru"), s.get_absolute_url()) for s in models
+        ]
+        assert [s.name for s in rows] == ["Economy", "Sport"]
+
+    def test_next_scheduled_at_is_the_nearest_future_scheduled_time(self):
+        now = timezone.now()
+        assert selectors.next_scheduled_at() is None
+        for minutes in (30, 10):
+            ArticleFactory(
+                status=Article.Status.SCHEDULED, published_at=now + dt.timedelta(minutes=minutes)
+            )
+        ArticleFactory(published_at=now + dt.timedelta(minutes=5))
+        assert (
+            selectors.next_scheduled_at()
+            == Article.objects.get(
+                published_at__gt=now + dt.timedelta(minutes=9),
+                published_at__lt=now + dt.timedelta(minutes=11),
+            ).published_at
+        )
+
+    def test_breaking_stories_are_the_editions_flagged_ones_newest_first(self):
+        now = timezone.now()
+        until = now + dt.timedelta(hours=1)
+        old = ArticleFactory(breaking_until=until, published_at=now - dt.timedelta(hours=2))
+        new = ArticleFactory(breaking_until=until, published_at=now - dt.timedelta(hours=1))
+        ArticleFactory(breaking_until=now - dt.timedelta(minutes=1))
+        ArticleFactory(breaking_until=until, language="ru")
+        ArticleFactory(breaking_until=until, status=Article.Status.DRAFT, published_at=None)
+        stories = selectors.articles_breaking(edition="en")
+        assert [s.pk for s in stories] == [new.pk, old.pk]
+        assert stories[0].get_absolute_url() == new.get_absolute_url()
+        assert stories[0].breaking_until == Article.objects.get(pk=new.pk).breaking_until

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from dastan.content import selectors
 from dastan.content.models import Article
+from dastan.web.views import pages
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -197,6 +198,57 @@ class HomeQueryTests:
 
 
 class ArticlePageTests:
+    def test_a_cached_article_serves_its_head_as_drawn_with_the_page(self, client):
+        """The head's tags are drawn when the page is, not again on each request."""
+        item = ArticleFactory(tags=[TagFactory(name="water")])
+        cache.clear()
+        cold = client.get(item.get_absolute_url())
+        warm = client.get(item.get_absolute_url())
+        drawn = [t.name for t in cold.templates]
+        assert "components/article_meta.html" in drawn and "components/json_ld.html" in drawn
+        again = [t.name for t in warm.templates]
+        assert "components/article_meta.html" not in again
+        assert "components/json_ld.html" not in again
+        assert warm.content == cold.content
+        assert b'<meta property="article:tag" content="water">' in warm.content
+
+    def test_a_page_stored_by_older_code_still_serves_its_head(self, client, monkeypatch):
+        """A page cached before the head was drawn with it keeps its tags after a deploy."""
+        item = ArticleFactory(tags=[TagFactory(name="water")])
+        current = client.get(item.get_absolute_url()).content
+        drawn = pages.article_page
+
+        def older(article, **options) -> dict:
+            page = drawn(article, **options)
+            del page["head_html"], page["structured_html"]
+            return page
+
+        monkeypatch.setattr(pages, "article_page", older)
+        cache.clear()
+        stored_before = client.get(item.get_absolute_url()).content
+        assert b'<meta property="article:tag" content="water">' in stored_before
+        assert b"application/ld+json" in stored_before
+        assert stored_before == current
+
+    def test_a_cold_article_reads_its_relations_in_one_query(self, client):
+        """The article's row, then its bylines, tags, places and corrections together."""
+        item = ArticleFactory(
+            authors=[AuthorFactory(), AuthorFactory()],
+            tags=[TagFactory(name="water")],
+            places=[PlaceFactory(name="Osh")],
+        )
+        CorrectionFactory(article=item)
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(item.get_absolute_url())
+        assert response.status_code == 200
+        related = ("content_articleauthor", "content_tag", "content_place", "content_correction")
+        reads = [q["sql"] for q in ctx.captured_queries if any(t in q["sql"] for t in related)]
+        assert len(reads) == 1
+        assert all(table in reads[0] for table in related)
+        html = response.content.decode()
+        assert "water" in html and "Osh" in html and "Corrections and updates" in html
+
     def test_article_renders_sanitised_body(self, client):
         article = ArticleFactory(
             body='<p>Hello</p><script>alert(1)</script><img src="x.jpg" onerror="alert(2)">'

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString
 
-from dastan.content.selectors import bylines_of
 from dastan.web.markup import Cards, byline_html
 
 register = template.Library()
@@ -25,5 +24,5 @@ def card(context, article, **options) -> SafeString:
 
 @register.simple_tag
 def byline(bylines) -> SafeString:
-    """Return "By A and B" linking each author of ``bylines`` (``ArticleAuthor``), or nothing."""
-    return byline_html(bylines_of(bylines))
+    """Return "By A and B" linking each author of ``bylines`` (``(name, slug)``), or nothing."""
+    return byline_html(bylines)
