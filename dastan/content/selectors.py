@@ -9,7 +9,7 @@ Listings take the ``edition`` they belong to and show only its articles.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -222,11 +222,6 @@ class CardList:
 
     def __getitem__(self, index: slice) -> list[Card]:
         return cards_of(self.articles[index])
-
-
-def bylines_of(bylines: Iterable[ArticleAuthor]) -> tuple[tuple[str, str], ...]:
-    """Return ``(name, slug)`` of the authors of ``bylines`` (rows with their author loaded)."""
-    return tuple((b.author.name, b.author.slug) for b in bylines)
 
 
 def article_featured_images(ids: Sequence[int]) -> list[Image]:

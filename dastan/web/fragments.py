@@ -92,6 +92,11 @@ def cached_fragment(
         # The other rebuild is slow, failed or found nothing: render without storing.
         return _render(key, render, base, store=False)
     try:
+        # Another request may have stored it between the read above and taking the lock.
+        stored: Entry | None = cache.get(key)
+        if stored is not None and stored.fresh(now):
+            stored.collect()
+            return stored.value
         return _render(key, render, base, store=True)
     finally:
         cache.delete(lock)
@@ -151,5 +156,7 @@ def _wait_for(key: str, lock: str) -> Entry | None:
         if key in found:
             return found[key]
         if lock not in found:
-            return None
+            # The two were not read at once (a file cache reads one after the other): the
+            # render may have stored its entry, then let go of the lock, between the reads.
+            return cache.get(key)
     return None

@@ -69,7 +69,7 @@ def picture_html(
 def byline_html(bylines: Iterable[tuple[str, str]]) -> SafeString:
     """Return "By A, B and C" linking each author, or nothing for no byline.
 
-    ``bylines`` are the authors' ``(name, slug)`` in byline order (``selectors.bylines_of``).
+    ``bylines`` are the authors' ``(name, slug)`` in byline order (``selectors.Card.bylines``).
     """
     by, also = pgettext("byline", "By"), pgettext("byline", "and")
     return _byline(bylines, slug_reverse, conditional_escape(by), conditional_escape(also))

@@ -202,8 +202,29 @@ class StampedeTests:
     def test_without_a_value_the_others_wait_for_the_one_rebuild(self, stampede_cache, settings):
         settings.DASTAN_HTTP_CACHE = {"LOCK_WAIT": 30}
         renders, results = self.run(prime=False)
-        assert len(renders) == 1
+        assert len(renders) == 1, (renders, results)
         assert results == ["new"] * self.THREADS
+
+    def test_a_value_stored_just_before_the_lock_is_taken_is_not_rendered_again(
+        self, stampede_cache, monkeypatch
+    ):
+        """Read nothing, then another request stores the value and lets go of its lock."""
+        from django.core.cache import cache
+
+        from dastan.web.fragments import cached_fragment
+
+        add = cache.add
+
+        def add_after_another_request(key, *args, **kwargs):
+            if key.endswith(":lock"):
+                monkeypatch.setattr(cache, "add", add)
+                cached_fragment("block", lambda: "theirs", edition="en", keys=["home-en"])
+            return add(key, *args, **kwargs)
+
+        monkeypatch.setattr(cache, "add", add_after_another_request)
+        renders = []
+        value = cached_fragment("block", lambda: renders.append(1) or "ours", edition="en")
+        assert (value, renders) == ("theirs", [])
 
     def test_what_is_gone_is_never_served_stale(self, settings):
         """Once a rebuild finds nothing (an unpublished article), the old value is not served."""

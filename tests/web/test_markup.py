@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from lxml import html
 
 from dastan.content.models import Article
-from dastan.content.selectors import bylines_of, cards_get
+from dastan.content.selectors import article_relations, cards_get
 from dastan.web.markup import Cards, byline_html
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, library_image
 
@@ -104,7 +104,7 @@ class BylineTests:
     def test_one_and_two_authors(self):
         one, two = AuthorFactory(name="Aida"), AuthorFactory(name="Bek")
         article = ArticleFactory(authors=[one, two])
-        rows = bylines_of(article.bylines.select_related("author"))
+        rows = article_relations(article.pk).bylines
         assert html.fragment_fromstring(byline_html(rows[:1])).text_content() == "By Aida"
         assert html.fragment_fromstring(byline_html(rows)).text_content() == "By Aida and Bek"
         assert byline_html([]) == ""
