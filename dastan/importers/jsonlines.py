@@ -34,6 +34,7 @@ from dastan.content.services import (
     ArticleRecord,
     articles_upsert,
     record_teaser,
+    statistics_refresh,
     translations_link,
 )
 from dastan.content.slugs import slug_is_valid, slug_normalise, slug_with_suffix
@@ -458,4 +459,5 @@ def articles_load(
                 report.linked, report.unlinked = translations_apply(translations)
     finally:
         gc.unfreeze()
+    statistics_refresh()
     return report

@@ -32,6 +32,7 @@ from dastan.content.services import (
     authors_get_or_create,
     names_fill,
     sections_get_or_create,
+    statistics_refresh,
     tags_get_or_create,
     translations_link,
     unique_slug,
@@ -161,6 +162,8 @@ def wordpress_import(
                 transaction.set_rollback(True)
     finally:
         gc.unfreeze()
+    if not dry_run:
+        statistics_refresh()
     own_host = set(media.missing_on_own_host)
     report.media = {
         "copied": len(media.copied),

@@ -386,6 +386,9 @@ class SearchBackend(RankedSearch):
                 # Turning it off keeps what is pending: the clean merges that.
                 cursor.execute(f"ALTER INDEX {index} SET (fastupdate = off)")
                 cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+                # Searches are planned from the table's statistics: a loaded archive
+                # needs them now, not at autovacuum's next pass (if it runs at all).
+                cursor.execute(f"ANALYZE {TABLE}")
 
     def rebuild(
         self,
