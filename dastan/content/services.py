@@ -373,7 +373,9 @@ def statistics_refresh() -> None:
 
     A table nobody analysed is planned as if it were nearly empty: after loading 1,000,000
     articles with autovacuum off (or before its first pass), a cold home page took 15 s
-    (issue #15). SQLite's plans are chosen to hold without statistics (``selectors``).
+    (issue #15). Outside a transaction the tables are vacuumed too: until then an
+    index-only count (a listing's pages) reads the table as well, 310 ms against 75 ms for
+    a section of 220,000 articles. SQLite's plans are chosen to hold without statistics.
     """
     if connection.vendor != "postgresql":
         return
@@ -391,8 +393,9 @@ def statistics_refresh() -> None:
         Author,
     )
     tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models_loaded)
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {tables}")
+        cursor.execute(f"{command} {tables}")
 
 
 def unique_slug(text: str, *, taken: set[str] | None = None, max_length: int = 180) -> str:
