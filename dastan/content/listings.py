@@ -79,6 +79,12 @@ def listings_sync(article_ids: Iterable[int]) -> None:
             cursor.execute(_corrections_sql(marks), chunk)
 
 
+def _corrections_sync(article_id: int) -> None:
+    """Copy the article's edition and publication onto its corrections (nothing else moved)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_corrections_sql("%s"), [article_id])
+
+
 def _corrections_sql(marks: str) -> str:
     """Return the UPDATE copying their article's edition and publication onto its corrections."""
     article = Article._meta.db_table
@@ -142,7 +148,7 @@ def _reverse_field(through, instance) -> str:
 
 def _on_correction_saved(sender, instance, raw=False, **kwargs) -> None:
     if not raw:
-        listings_sync([instance.article_id])
+        _corrections_sync(instance.article_id)
 
 
 def _on_byline_changed(sender, instance, raw=False, origin=None, **kwargs) -> None:
