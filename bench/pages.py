@@ -148,6 +148,7 @@ def page_addresses() -> dict[str, str]:
         "article": article.get_absolute_url(),
         "day archive": "/{}/{}/{}/".format(*day),
         "month archive": "/{}/{}/".format(*day[:2]),
+        "year archive": f"/{day[0]}/",
         "markets": reverse("rates:markets"),
         "corrections": "/corrections/",
         "ru home": "/ru/",

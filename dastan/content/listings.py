@@ -4,11 +4,17 @@ An article's entries are rebuilt from its own rows whenever it or one of its lin
 (the same signals that keep the search index exact; bulk writes send ``articles_changed``).
 Whether an entry is public *now* is decided when the page is read (``published_at`` against
 the clock), so a scheduled story goes live on time without any write. The same writes copy
-the article's edition and publication time onto its corrections, for the corrections page.
+the article's edition and publication time onto its corrections, for the corrections page,
+and add what changed to each listing's size (``ListingSize``), for the pager.
+
+On PostgreSQL a size row stays locked from the write that changes it to its transaction's
+commit: articles published into one section at once are committed one after the other,
+and a bulk import holds its listings' sizes for each batch of articles it commits.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection
@@ -20,6 +26,7 @@ from dastan.content.models import (
     Author,
     Correction,
     ListingEntry,
+    ListingSize,
     Place,
     Section,
     Tag,
@@ -72,11 +79,44 @@ def listings_sync(article_ids: Iterable[int]) -> None:
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
             marks = ", ".join(["%s"] * len(chunk))
+            before = _entries_counted(cursor, marks, chunk)
             cursor.execute(
                 f"DELETE FROM {ListingEntry._meta.db_table} WHERE article_id IN ({marks})", chunk
             )
             cursor.execute(_entries_sql(marks), chunk * 6)
+            change = _entries_counted(cursor, marks, chunk)
+            change.subtract(before)
+            _sizes_add(cursor, change)
             cursor.execute(_corrections_sql(marks), chunk)
+
+
+def _entries_counted(cursor, marks: str, ids: list[int]) -> Counter:
+    """Return how many entries these articles have in each (listing, edition)."""
+    cursor.execute(
+        f"SELECT listing, language, COUNT(*) FROM {ListingEntry._meta.db_table} "
+        f"WHERE article_id IN ({marks}) GROUP BY listing, language",
+        ids,
+    )
+    return Counter({(listing, language): n for listing, language, n in cursor.fetchall()})
+
+
+def _sizes_add(cursor, change: Counter) -> None:
+    """Add ``change`` to the listings' sizes, writing only the sizes that moved.
+
+    An edit that leaves an article's listings as they were writes (and locks) nothing;
+    the sizes are written in key order so that two writers lock them in the same order.
+    """
+    moved = sorted((key, n) for key, n in change.items() if n)
+    table = ListingSize._meta.db_table
+    for start in range(0, len(moved), BATCH):
+        rows = moved[start : start + BATCH]
+        cursor.execute(
+            f"INSERT INTO {table} (listing, language, entries) VALUES "
+            + ", ".join(["(%s, %s, %s)"] * len(rows))
+            + f" ON CONFLICT (listing, language) DO UPDATE SET entries = {table}.entries "
+            "+ excluded.entries",
+            [value for (listing, language), n in rows for value in (listing, language, n)],
+        )
 
 
 def _corrections_sync(article_id: int) -> None:
@@ -100,6 +140,7 @@ def _corrections_sql(marks: str) -> str:
 def listings_rebuild() -> None:
     """Rebuild every article's entries (after a migration, or a write around the services)."""
     ListingEntry.objects.all().delete()
+    ListingSize.objects.all().delete()
     last = 0
     while True:
         ids = list(
@@ -158,6 +199,14 @@ def _on_byline_changed(sender, instance, raw=False, origin=None, **kwargs) -> No
     listings_sync([instance.article_id])
 
 
+def _on_article_deleting(sender, instance, **kwargs) -> None:
+    """Its entries go with it (a cascade of the database's rows): take them off the sizes."""
+    with connection.cursor() as cursor:
+        change = Counter()
+        change.subtract(_entries_counted(cursor, "%s", [instance.pk]))
+        _sizes_add(cursor, change)
+
+
 def _on_place_saving(sender, instance, raw=False, **kwargs) -> None:
     if not raw and instance.pk is not None:
         instance._listing_country = (
@@ -184,6 +233,7 @@ def _on_place_deleting(sender, instance, **kwargs) -> None:
 def _on_listed_deleted(sender, instance, **kwargs) -> None:
     # Its id may be given again (SQLite reuses the highest), so its entries must not linger.
     ListingEntry.objects.filter(listing=listing_key(instance)).delete()
+    ListingSize.objects.filter(listing=listing_key(instance)).delete()
     # A place's articles were on its country's page too.
     listings_sync(instance.__dict__.pop("_listing_articles", ()))
 
@@ -194,6 +244,7 @@ def connect() -> None:
 
     articles_changed.connect(_on_changed, sender=Article, dispatch_uid="listings.changed")
     post_save.connect(_on_article_saved, sender=Article, dispatch_uid="listings.saved")
+    pre_delete.connect(_on_article_deleting, sender=Article, dispatch_uid="listings.deleting")
     for through in (Article.tags.through, Article.places.through, Article.sections.through):
         m2m_changed.connect(_on_links_changed, sender=through, dispatch_uid=f"listings.{through}")
     post_save.connect(_on_correction_saved, sender=Correction, dispatch_uid="listings.correction")

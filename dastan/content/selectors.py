@@ -14,7 +14,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import DateTimeField, F, IntegerField, JSONField, Prefetch, QuerySet, Value
+from django.db.models import (
+    Count,
+    DateTimeField,
+    F,
+    IntegerField,
+    JSONField,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
 from dastan.content.listings import listing_key
@@ -24,6 +35,7 @@ from dastan.content.models import (
     Author,
     Correction,
     ListingEntry,
+    ListingSize,
     Place,
     Section,
     Tag,
@@ -259,22 +271,35 @@ def cards_public(*, edition: str) -> CardList:
 class Listing:
     """A section's, tag's, place's or author's public articles, newest first, for the paginator.
 
-    It reads the listing's entries (``content.listings``): counting them and finding a page
-    read the index alone, and only the page's articles are fetched, as cards (``cards_get``),
-    so the cost does not grow with the listing or the archive (issue #15).
+    It reads the listing's entries (``content.listings``): finding a page reads the index
+    alone, and only the page's articles are fetched, as cards (``cards_get``); the count is
+    the listing's size less its scheduled entries. So the cost does not grow with the
+    listing or the archive (issue #15).
     """
 
     def __init__(self, key: str, *, edition: str, now: dt.datetime | None = None) -> None:
+        now = now or timezone.now()
+        entries = ListingEntry.objects.filter(listing=key, language=edition)
         self.ids = (
-            ListingEntry.objects.filter(
-                listing=key, language=edition, published_at__lte=now or timezone.now()
-            )
+            entries.filter(published_at__lte=now)
             .order_by("-published_at", "-article_id")
             .values_list("article_id", flat=True)
         )
+        scheduled = (
+            entries.filter(published_at__gt=now)
+            .order_by()
+            .values("listing")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        self.size = ListingSize.objects.filter(listing=key, language=edition).values_list(
+            F("entries") - Coalesce(Subquery(scheduled), 0)
+        )
 
     def count(self) -> int:
-        return self.ids.count()
+        """Return how many entries are public now: one row and the scheduled entries read."""
+        size = self.size.first()
+        return max(size[0], 0) if size else 0
 
     def __getitem__(self, index: slice) -> list[Card]:
         ids = list(self.ids[index])

@@ -40,3 +40,42 @@ class CorrectionEditionMigrationTests:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+class ListingMigrationTests:
+    def test_a_site_from_before_the_listings_gets_its_entries_and_sizes(self):
+        """0008 writes the entries of the articles stored (frozen SQL), 0016 sizes them."""
+        before = [("content", "0007_sitemap_months_index")]
+        executor = MigrationExecutor(connection)
+        executor.migrate(before)
+        old = executor.loader.project_state(before).apps
+        Article = old.get_model("content", "Article")
+        Section = old.get_model("content", "Section")
+        Tag = old.get_model("content", "Tag")
+        section = Section.objects.create(name="Economy", slug="economy")
+        tag = Tag.objects.create(name="Oil", slug="oil")
+        when = timezone.now() - dt.timedelta(days=1)
+        common = {"body": "", "teaser": "", "published_at": when, "section": section}
+        english = Article.objects.create(title="A", slug="a", status="published", **common)
+        english.tags.add(tag)
+        Article.objects.create(title="B", slug="b", status="draft", **common)
+        russian = Article.objects.create(
+            title="V", slug="v", status="published", language="ru", **common
+        )
+
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+        from dastan.content.models import ListingEntry, ListingSize
+
+        assert set(ListingEntry.objects.values_list("listing", "article_id", "language")) == {
+            (f"s{section.pk}", english.pk, "en"),
+            (f"t{tag.pk}", english.pk, "en"),
+            (f"s{section.pk}", russian.pk, "ru"),
+        }
+        assert set(ListingSize.objects.values_list("listing", "language", "entries")) == {
+            (f"s{section.pk}", "en", 1),
+            (f"t{tag.pk}", "en", 1),
+            (f"s{section.pk}", "ru", 1),
+        }
