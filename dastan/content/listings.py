@@ -14,6 +14,7 @@ and a bulk import holds its listings' sizes for each batch of articles it commit
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
@@ -34,12 +35,20 @@ from dastan.content.models import (
 
 # SQLite allows 999 parameters a statement in older builds.
 BATCH = 500
+# The listing of every listed article of an edition (the archives by date read it); its
+# size is kept per day (UTC), as ``archive_day_key`` names it.
+ARCHIVE = "e"
 
 
 def listing_key(obj: Section | Tag | Place | Author) -> str:
     """Return the listing of ``obj``: its kind letter and id ("s4")."""
     letter = {Section: "s", Tag: "t", Place: "p", Author: "a"}[type(obj)]
     return f"{letter}{obj.pk}"
+
+
+def archive_day_key(day: dt.date) -> str:
+    """Return the size key of the archive's entries published on ``day`` (a UTC date)."""
+    return f"d{day.isoformat()}"
 
 
 def _entries_sql(marks: str) -> str:
@@ -51,6 +60,8 @@ def _entries_sql(marks: str) -> str:
     )
     columns = "a.id, a.language, a.published_at"
     parts = [
+        # The edition's archive: every listed article, for the archives by day and the sizes.
+        f"SELECT '{ARCHIVE}', {columns} FROM {article} a WHERE {visible}",
         f"SELECT 's' || a.section_id, {columns} FROM {article} a "
         f"WHERE a.section_id IS NOT NULL AND {visible}",
         f"SELECT 's' || l.section_id, {columns} FROM {Article.sections.through._meta.db_table} l "
@@ -83,7 +94,7 @@ def listings_sync(article_ids: Iterable[int]) -> None:
             cursor.execute(
                 f"DELETE FROM {ListingEntry._meta.db_table} WHERE article_id IN ({marks})", chunk
             )
-            cursor.execute(_entries_sql(marks), chunk * 6)
+            cursor.execute(_entries_sql(marks), chunk * 7)
             change = _entries_counted(cursor, marks, chunk)
             change.subtract(before)
             _sizes_add(cursor, change)
@@ -91,13 +102,23 @@ def listings_sync(article_ids: Iterable[int]) -> None:
 
 
 def _entries_counted(cursor, marks: str, ids: list[int]) -> Counter:
-    """Return how many entries these articles have in each (listing, edition)."""
+    """Return how many entries these articles have in each (listing, edition).
+
+    The archive's entries are counted by the UTC day of their publication instead.
+    """
+    day = (
+        "to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+        if connection.vendor == "postgresql"
+        # Django stores SQLite's times as UTC text, "2024-05-03 09:15:00".
+        else "substr(published_at, 1, 10)"
+    )
     cursor.execute(
-        f"SELECT listing, language, COUNT(*) FROM {ListingEntry._meta.db_table} "
-        f"WHERE article_id IN ({marks}) GROUP BY listing, language",
+        f"SELECT CASE WHEN listing = '{ARCHIVE}' THEN 'd' || {day} ELSE listing END AS size, "
+        f"language, COUNT(*) FROM {ListingEntry._meta.db_table} "
+        f"WHERE article_id IN ({marks}) GROUP BY size, language",
         ids,
     )
-    return Counter({(listing, language): n for listing, language, n in cursor.fetchall()})
+    return Counter({(size, language): n for size, language, n in cursor.fetchall()})
 
 
 def _sizes_add(cursor, change: Counter) -> None:

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from dastan.content import services
-from dastan.content.listings import listing_key, listings_rebuild
+from dastan.content.listings import archive_day_key, listing_key, listings_rebuild
 from dastan.content.models import Article, Correction, ListingEntry, ListingSize, Place
-from dastan.content.selectors import Listing, corrections_public
+from dastan.content.selectors import Listing, articles_between, corrections_public
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -273,3 +273,45 @@ class ListingRebuildTests(TestCase):
             listed(section)
         listings_rebuild()
         assert maintained == entries()
+
+
+class ArchiveCountTests(TestCase):
+    """Whatever the range, an archive's count is the number of articles its pages show."""
+
+    @settings(max_examples=25, deadline=None)
+    @given(
+        hours=st.lists(st.integers(-24 * 4, 24 * 2), min_size=1, max_size=8),
+        offset=st.integers(-24 * 5, 24 * 2),
+        length=st.integers(0, 24 * 5),
+        minutes=st.sampled_from([0, 1, 30, 59]),
+    )
+    def test_the_count_equals_the_rows(self, hours, offset, length, minutes):
+        now = timezone.now()
+        hour = now.replace(minute=0, second=0, microsecond=0)
+        for n, h in enumerate(hours):
+            when = hour + dt.timedelta(hours=h, minutes=n)
+            article = ArticleFactory(published_at=when, language="ru" if n % 3 == 2 else "en")
+            if when > now and n % 2:
+                services.article_schedule(article, at=when)
+        start = hour + dt.timedelta(hours=offset, minutes=minutes)
+        end = start + dt.timedelta(hours=length)
+        archive = articles_between(start, end, edition="en")
+        shown = [card.pk for card in archive[0:100]]
+        public = Article.objects.public().filter(language="en", is_listed=True)
+        expected = public.filter(published_at__gte=start, published_at__lt=end).count()
+        assert archive.count() == len(shown) == expected
+
+    def test_whole_days_are_read_from_their_sizes(self):
+        """A year's count reads a row a day, not the year's articles (issue #15)."""
+        when = timezone.now() - dt.timedelta(days=40)
+        ArticleFactory.create_batch(2, published_at=when)
+        day = archive_day_key(when.astimezone(dt.UTC).date())
+        assert ListingSize.objects.get(listing=day, language="en").entries == 2
+        ListingSize.objects.filter(listing=day).update(entries=30)
+        year = articles_between(
+            when - dt.timedelta(days=100), when + dt.timedelta(days=100), edition="en"
+        )
+        day_only = articles_between(
+            when - dt.timedelta(hours=1), when + dt.timedelta(hours=1), edition="en"
+        )
+        assert (year.count(), day_only.count()) == (30, 2)

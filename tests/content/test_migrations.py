@@ -45,7 +45,7 @@ class CorrectionEditionMigrationTests:
 @pytest.mark.django_db(transaction=True)
 class ListingMigrationTests:
     def test_a_site_from_before_the_listings_gets_its_entries_and_sizes(self):
-        """0008 writes the entries of the articles stored (frozen SQL), 0016 sizes them."""
+        """0008 writes the entries (frozen SQL), 0016 sizes them, 0017 adds the archive's."""
         before = [("content", "0007_sitemap_months_index")]
         executor = MigrationExecutor(connection)
         executor.migrate(before)
@@ -67,15 +67,21 @@ class ListingMigrationTests:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
+        from dastan.content.listings import archive_day_key
         from dastan.content.models import ListingEntry, ListingSize
 
         assert set(ListingEntry.objects.values_list("listing", "article_id", "language")) == {
             (f"s{section.pk}", english.pk, "en"),
             (f"t{tag.pk}", english.pk, "en"),
             (f"s{section.pk}", russian.pk, "ru"),
+            ("e", english.pk, "en"),
+            ("e", russian.pk, "ru"),
         }
+        day = archive_day_key(when.astimezone(dt.UTC).date())
         assert set(ListingSize.objects.values_list("listing", "language", "entries")) == {
             (f"s{section.pk}", "en", 1),
             (f"t{tag.pk}", "en", 1),
             (f"s{section.pk}", "ru", 1),
+            (day, "en", 1),
+            (day, "ru", 1),
         }

@@ -31,8 +31,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Tables that grow with the archive. Sections, authors and the other named things grow
-# with the newsroom, not with each article, and the rates with the calendar.
+# Tables that grow with the archive (the listings' sizes hold a row per day too). Sections,
+# authors and the other named things grow with the newsroom, the rates with the calendar.
 ARCHIVE_TABLES = (
     "content_article",
     "content_article_tags",
@@ -40,6 +40,7 @@ ARCHIVE_TABLES = (
     "content_article_sections",
     "content_articleauthor",
     "content_listingentry",
+    "content_listingsize",
     "content_correction",
 )
 
