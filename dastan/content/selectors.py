@@ -86,11 +86,12 @@ def article_cards(queryset: QuerySet[Article]) -> QuerySet[Article]:
 
 @dataclass(frozen=True, slots=True)
 class CardSection:
-    """The section a card names: what its link shows, read with the card's row."""
+    """A section as a card or the navigation names it: what its link shows, read as a row."""
 
     name: str
     names: dict
     slug: str
+    pk: int
 
     def name_in(self, code: str) -> str:
         """Return the name in edition ``code`` (``EditionNamed.name_in``)."""
@@ -211,7 +212,7 @@ def _card(row: tuple, bylines: tuple[tuple[str, str], ...]) -> Card:
         teaser=teaser,
         published_at=published_at,
         language=language,
-        section=None if section_id is None else CardSection(s_name, s_names, s_slug),
+        section=None if section_id is None else CardSection(s_name, s_names, s_slug, section_id),
         image=(
             None if image_id is None else CardImage(sha256, width, height, image_format, alt_text)
         ),
@@ -409,24 +410,20 @@ class Archive(CardList):
             return max(cursor.fetchone()[0], 0)
 
 
-def sections_in_navigation() -> list[Section]:
-    return list(Section.objects.filter(in_navigation=True, parent__isnull=True))
-
-
 _NAVIGATION = Statement(
     lambda: Section.objects.filter(in_navigation=True, parent__isnull=True).values_list(
-        "name", "names", "slug"
+        "name", "names", "slug", "pk"
     )
 )
 
 
 def navigation_sections() -> list[CardSection]:
-    """Return the navigation's sections as rows, in ``sections_in_navigation``'s order.
+    """Return the navigation's top-level sections as rows, in the sections' order.
 
-    Read on every cold reader page: compiled once (``content.statements``), as building
-    the query cost more than running it (issue #15).
+    Read on every cold reader page (and by the home for its blocks): compiled once
+    (``content.statements``), as building the query cost more than running it (issue #15).
     """
-    return [CardSection(name, names, slug) for name, names, slug in _NAVIGATION.rows()]
+    return [CardSection(*row) for row in _NAVIGATION.rows()]
 
 
 def home_blocks(*, edition: str, latest: int = 7, per_section: int = 4) -> dict:
@@ -452,7 +449,7 @@ def home_blocks(*, edition: str, latest: int = 7, per_section: int = 4) -> dict:
     if pinned is not None:
         top = [pinned, *[pk for pk in top if pk != pinned]][:latest]
     shown = set(top)
-    sections = sections_in_navigation()
+    sections = navigation_sections()
     # Enough per section that the block is still full after leaving out the articles above.
     enough = per_section + len(shown)
     chosen: dict[int, list[int]] = {section.pk: [] for section in sections}
@@ -478,7 +475,7 @@ _SECTION_MARK = -1
 
 
 def _newest_in_sections(
-    sections: list[Section], *, edition: str, limit: int
+    sections: list[CardSection], *, edition: str, limit: int
 ) -> list[tuple[int, int]]:
     """Return ``(id, section_id)`` of each section's newest ``limit`` articles, newest first.
 

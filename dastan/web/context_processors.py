@@ -7,14 +7,13 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from dastan.content.conf import site_setting
-from dastan.content.models import Section
 from dastan.content.selectors import CardSection, navigation_sections
 from dastan.editions.addresses import edition_current
 
 NAVIGATION_CACHE_KEY = "web:navigation"
 
 
-def navigation_links(sections: list[Section | CardSection], edition: str) -> list[tuple[str, str]]:
+def navigation_links(sections: list[CardSection], edition: str) -> list[tuple[str, str]]:
     """Return the navigation's ``(name, address)`` of ``sections`` in ``edition``."""
     return [(s.name_in(edition), s.get_absolute_url()) for s in sections]
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone, translation
 
 from dastan.content import selectors
-from dastan.content.models import Article, ArticleAuthor, Correction
+from dastan.content.models import Article, ArticleAuthor, Correction, Section
 from dastan.content.selectors import Card, CardImage, CardSection, article_relations, cards_get
 from dastan.content.slugs import SlugAddresses
 from tests.factories import (
@@ -70,7 +70,7 @@ class CardRowTests:
             teaser=loaded.teaser,
             published_at=loaded.published_at,
             language=loaded.language,
-            section=CardSection(section.name, section.names, section.slug),
+            section=CardSection(section.name, section.names, section.slug, section.pk),
             image=CardImage(image.sha256, image.width, image.height, image.format, image.alt_text),
             bylines=((two.name, two.slug), (one.name, one.slug)),
         )
@@ -158,9 +158,9 @@ class PerPageReadsTests:
         SectionFactory(name="Hidden", in_navigation=False)
         with django_assert_num_queries(1):
             rows = selectors.navigation_sections()
-        models = selectors.sections_in_navigation()
-        assert [(s.name_in("ru"), s.get_absolute_url()) for s in rows] == [
-            (s.name_in("ru"), s.get_absolute_url()) for s in models
+        models = Section.objects.filter(in_navigation=True)
+        assert [(s.pk, s.name_in("ru"), s.get_absolute_url()) for s in rows] == [
+            (s.pk, s.name_in("ru"), s.get_absolute_url()) for s in models
         ]
         assert [s.name for s in rows] == ["Economy", "Sport"]
 
