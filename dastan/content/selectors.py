@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, connections, router
+from django.db import connections, router
 from django.db.models import (
     Count,
     DateTimeField,
@@ -497,7 +497,8 @@ def _newest_in_sections(
     for number, section in enumerate(sections):
         parts.append(f"SELECT * FROM ({sql}) AS block{number}")
         params.extend([*block_params[:mark], section.pk, *block_params[mark + 1 :]])
-    with connection.cursor() as cursor:
+    # The reader's database, as the ORM would choose it (a replica, when there is one).
+    with connections[router.db_for_read(Article)].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
     rows.sort(key=lambda row: (row[2], row[0]), reverse=True)

@@ -14,6 +14,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.utils import load_backend
 from django.test import Client
@@ -78,13 +79,22 @@ def published() -> Article:
 
 class ReplicaRouterTests:
     def test_an_anonymous_readers_page_reads_from_the_replica_only(self, replica):
+        """The article, the home (its blocks' raw statement), a listing, an archive."""
         article = published()
-        replica.clear()
-        response = Client().get(article.get_absolute_url())
-        assert response.status_code == 200
-        assert "Replica story" in response.content.decode()
-        assert replica.on(REPLICA), "the page ran no query on the replica"
-        assert replica.on(DEFAULT_DB_ALIAS) == []
+        year = article.get_absolute_url().split("/")[1]
+        for url in (
+            article.get_absolute_url(),
+            "/",
+            article.section.get_absolute_url(),
+            f"/{year}/",
+        ):
+            cache.clear()
+            replica.clear()
+            response = Client().get(url)
+            assert response.status_code == 200, url
+            assert "Replica story" in response.content.decode(), url
+            assert replica.on(REPLICA), f"{url} ran no query on the replica"
+            assert replica.on(DEFAULT_DB_ALIAS) == [], url
 
     def test_reads_after_a_write_go_to_the_primary(self, replica):
         article = published()
