@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -53,11 +54,23 @@ def archive_day_key(day: dt.date) -> str:
 
 def _entries_sql(marks: str) -> str:
     """Return the INSERT that writes the entries of the articles whose ids fill ``marks``."""
+    return (
+        f"INSERT INTO {ListingEntry._meta.db_table} (listing, article_id, language, published_at) "
+        + _entries_select(marks)
+    )
+
+
+def _entries_select(marks: str | None) -> str:
+    """Return the SELECT of the entries of the articles whose ids fill ``marks`` (None: all).
+
+    Its parameters are the ids once for each of its seven parts.
+    """
     article = Article._meta.db_table
     visible = (
-        "a.status IN ('published', 'scheduled') AND a.is_listed AND a.published_at IS NOT NULL "
-        f"AND a.id IN ({marks})"
+        "a.status IN ('published', 'scheduled') AND a.is_listed AND a.published_at IS NOT NULL"
     )
+    if marks is not None:
+        visible += f" AND a.id IN ({marks})"
     columns = "a.id, a.language, a.published_at"
     parts = [
         # The edition's archive: every listed article, for the archives by day and the sizes.
@@ -77,10 +90,7 @@ def _entries_sql(marks: str) -> str:
         f"JOIN {Place._meta.db_table} p ON p.id = l.place_id "
         f"JOIN {article} a ON a.id = l.article_id WHERE p.country_id IS NOT NULL AND {visible}",
     ]
-    return (
-        f"INSERT INTO {ListingEntry._meta.db_table} (listing, article_id, language, published_at) "
-        + " UNION ".join(parts)
-    )
+    return " UNION ".join(parts)
 
 
 def listings_sync(article_ids: Iterable[int]) -> None:
@@ -101,8 +111,8 @@ def listings_sync(article_ids: Iterable[int]) -> None:
             cursor.execute(_corrections_sql(marks), chunk)
 
 
-def _entries_counted(cursor, marks: str, ids: list[int]) -> Counter:
-    """Return how many entries these articles have in each (listing, edition).
+def _entries_counted(cursor, marks: str | None, ids: list[int]) -> Counter:
+    """Return how many entries these articles (None: all) have in each (listing, edition).
 
     The archive's entries are counted by the UTC day of their publication instead.
     """
@@ -112,10 +122,10 @@ def _entries_counted(cursor, marks: str, ids: list[int]) -> Counter:
         # Django stores SQLite's times as UTC text, "2024-05-03 09:15:00".
         else "substr(published_at, 1, 10)"
     )
+    where = "" if marks is None else f"WHERE article_id IN ({marks}) "
     cursor.execute(
         f"SELECT CASE WHEN listing = '{ARCHIVE}' THEN 'd' || {day} ELSE listing END AS size, "
-        f"language, COUNT(*) FROM {ListingEntry._meta.db_table} "
-        f"WHERE article_id IN ({marks}) GROUP BY size, language",
+        f"language, COUNT(*) FROM {ListingEntry._meta.db_table} {where}GROUP BY size, language",
         ids,
     )
     return Counter({(size, language): n for size, language, n in cursor.fetchall()})
@@ -159,7 +169,7 @@ def _corrections_sql(marks: str) -> str:
 
 
 def listings_rebuild() -> None:
-    """Rebuild every article's entries (after a migration, or a write around the services)."""
+    """Rebuild every article's entries, sizes and copies (after a write around the services)."""
     ListingEntry.objects.all().delete()
     ListingSize.objects.all().delete()
     last = 0
@@ -171,6 +181,59 @@ def listings_rebuild() -> None:
             return
         listings_sync(ids)
         last = ids[-1]
+
+
+@dataclass(frozen=True)
+class ListingsReport:
+    """What ``listings_check`` found: rows missing or extra, and sizes or copies that differ."""
+
+    missing: int
+    extra: int
+    sizes: int
+    corrections: int
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.extra or self.sizes or self.corrections)
+
+
+def listings_check() -> ListingsReport:
+    """Compare the entries, sizes and corrections' copies with what the articles give.
+
+    For an operator after writes around the services (raw SQL, a partial restore): it
+    reads every entry, so it takes minutes at a million articles; ``listings_rebuild``
+    repairs what it finds.
+    """
+    table = ListingEntry._meta.db_table
+    stored = f"SELECT listing, article_id, language, published_at FROM {table}"
+    # A subquery: a compound's operators bind left to right ("a EXCEPT b UNION c").
+    expected = f"SELECT * FROM ({_entries_select(None)}) AS expected"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({expected} EXCEPT {stored}) AS missing")
+        missing = cursor.fetchone()[0]
+        cursor.execute(f"SELECT COUNT(*) FROM ({stored} EXCEPT {expected}) AS extra")
+        extra = cursor.fetchone()[0]
+        counted = _entries_counted(cursor, None, [])
+    sizes = Counter(
+        {
+            (listing, language): n
+            for listing, language, n in ListingSize.objects.values_list(
+                "listing", "language", "entries"
+            )
+            if n
+        }
+    )
+    wrong = sum(1 for key in counted.keys() | sizes.keys() if counted[key] != sizes[key])
+    copies = Correction.objects.values_list(
+        "language", "public_from", "article__language", "article__status", "article__published_at"
+    )
+    corrections = sum(
+        1
+        for language, public_from, edition, status, published in copies.iterator(2000)
+        if (language, public_from)
+        != (edition, published if status in ("published", "scheduled") else None)
+    )
+    return ListingsReport(missing, extra, wrong, corrections)
 
 
 def _on_changed(sender, ids=(), **kwargs) -> None:
